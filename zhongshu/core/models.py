@@ -1,0 +1,193 @@
+"""Shared kernel: the base of every business row, the audit trail and small platform state."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Classification(models.IntegerChoices):
+    """密级 levels, ordered so that a clearance can be compared with a mark (DESIGN.md §2)."""
+
+    PUBLIC = 0, _("Public")
+    INTERNAL = 1, _("Internal")
+    SECRET = 2, _("Secret")
+    CONFIDENTIAL = 3, _("Confidential")
+    TOP_SECRET = 4, _("Top secret")
+
+
+class StaleVersionError(Exception):
+    """Someone else saved the row since it was read (optimistic locking)."""
+
+
+class BaseModel(models.Model):
+    """Fields every business row carries (CONVENTIONS.md, "Data model").
+
+    ``version`` is the optimistic lock: services call :meth:`save_versioned` with the version
+    the user saw, and a stale one is refused. ``deleted_at`` is soft deletion; unique
+    constraints on subclasses are partial on ``deleted_at IS NULL``.
+    """
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save_versioned(self, *, actor, expected_version: int | None, update_fields=None):
+        """Save only if nobody changed the row since ``expected_version`` was read.
+
+        One conditional UPDATE (``WHERE version = expected``) so two concurrent saves cannot
+        both win, on SQLite and PostgreSQL alike.
+        """
+        if self.pk is None:
+            self.created_by = actor
+            self.updated_by = actor
+            self.save()
+            return
+        if expected_version is None:
+            expected_version = self.version
+        self.updated_by = actor
+        self.updated_at = timezone.now()
+        fields = [
+            f
+            for f in self._meta.concrete_fields
+            if not f.primary_key and f.name not in {"created_at", "created_by", "version"}
+        ]
+        if update_fields is not None:
+            wanted = set(update_fields) | {"updated_at", "updated_by"}
+            fields = [f for f in fields if f.name in wanted or f.attname in wanted]
+        values = {f.attname: getattr(self, f.attname) for f in fields}
+        changed = (
+            type(self)
+            ._base_manager.filter(pk=self.pk, version=expected_version)
+            .update(version=models.F("version") + 1, **values)
+        )
+        if changed != 1:
+            raise StaleVersionError
+        self.version = expected_version + 1
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the newest audit event. Appending locks it (CONVENTIONS.md, Audit)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_event_id = models.BigIntegerField(default=0)
+
+
+class AuditCheckpoint(models.Model):
+    """Written by the retention purge: verification of the chain restarts from here."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    first_kept_id = models.BigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    purged_count = models.PositiveIntegerField()
+    purged_before = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+
+
+class AuditResult(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+    DENIED = "denied", _("Denied")
+
+
+class AuditEvent(models.Model):
+    """An append-only, hash-chained record of something that happened (等保 8.1.4.3, DESIGN.md §3).
+
+    ``hash = sha256(prev_hash + canonical_row)``; a database trigger refuses UPDATE and DELETE.
+    The actor and object are copied as text so the row still reads the same if they change.
+    """
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("user name"), max_length=200, blank=True)
+    actor_role = models.CharField(_("role"), max_length=40, blank=True)
+    unit_id = models.BigIntegerField(_("unit"), null=True, blank=True)
+    ip = models.CharField(_("IP address"), max_length=64, blank=True)
+    request_id = models.CharField(_("request id"), max_length=40, blank=True)
+    action = models.CharField(_("event"), max_length=60, db_index=True)
+    result = models.CharField(
+        _("result"), max_length=10, choices=AuditResult.choices, default=AuditResult.SUCCESS
+    )
+    object_type = models.CharField(_("object type"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Classification.choices, default=Classification.PUBLIC
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action}"
+
+
+class Heartbeat(models.Model):
+    """The queue consumer's last sign of life, read by /healthz."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+
+class SystemConfig(BaseModel):
+    """Deployment configuration that the system administrator edits in a page (三员: 系统管理员)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    site_name = models.CharField(
+        _("system name"), max_length=100, blank=True, help_text=_("Shown in the top bar.")
+    )
+    login_notice = models.TextField(
+        _("sign-in notice"),
+        blank=True,
+        help_text=_("Shown under the sign-in form, e.g. the confidentiality reminder."),
+    )
+    support_contact = models.CharField(_("support contact"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("system configuration")
+
+    @classmethod
+    def get(cls) -> "SystemConfig":
+        return cls.objects.get_or_create(pk=1)[0]
