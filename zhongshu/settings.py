@@ -171,8 +171,13 @@ if default_db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     default_db["CONN_MAX_AGE"] = 600
-    default_db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test.sqlite3")
 DATABASES = {"default": default_db}
+if TESTING:
+    # One test database per test process, so that parallel runs never share (or drop) one.
+    if default_db["ENGINE"] == "django.db.backends.sqlite3":
+        default_db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+    else:
+        default_db["TEST"] = {"NAME": f"test_{default_db['NAME']}_{os.getpid()}"}
 
 # --- Queue (Huey): Redis when REDIS_URL is set, SQLite otherwise ---------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
@@ -270,9 +275,10 @@ REST_KNOX = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous API call gets 401 with ``WWW-Authenticate: Token``. No Basic.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "zhongshu.api.authentication.SessionAuthentication",
         "zhongshu.api.authentication.TokenAuthentication",
+        "zhongshu.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -280,6 +286,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {"export": "60/min", "token": "30/min"},
+    "EXCEPTION_HANDLER": "zhongshu.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zhongshu API",
