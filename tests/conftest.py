@@ -13,7 +13,8 @@ from zhongshu.org.models import AdminRole, Role
 def _sqlite_flush_keeps_audit_guard():
     """Django flushes SQLite with DELETE, which the audit trigger refuses (as it should in
     production). Between transactional tests only, lift the guard around the flush."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    # Through .base: importing .operations first is a circular import when SQLite is not in use.
+    from django.db.backends.sqlite3.base import DatabaseOperations
 
     original = DatabaseOperations.sql_flush
 
