@@ -8,4 +8,5 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import navigation  # noqa: F401  (registers the side navigation entries)
+        # Registers the side navigation entries and the people/department search providers.
+        from . import navigation, search_providers  # noqa: F401

@@ -5,7 +5,8 @@ their own selectors); everyone else sees the people and departments of their own
 organisation maintainer of a parent unit also sees its subordinate units.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from .models import Department, Membership, Position, Unit, User
 from .predicates import can_manage_org
@@ -47,4 +48,200 @@ def visible_people(user) -> QuerySet[User]:
         User.objects.filter(unit_id__in=visible_unit_ids(user), closed_at__isnull=True)
         .select_related("unit")
         .prefetch_related(Prefetch("memberships", queryset=posts, to_attr="live_posts"))
+    )
+
+
+# --- Organisation maintenance (views_org) -------------------------------------------------------
+# The getters below fetch and authorise in one call: an object outside the user's units is
+# simply not found (404), the same answer as one that does not exist.
+
+
+def unit_get_for(user, pk) -> Unit:
+    return get_object_or_404(visible_units(user).select_related("parent", "principal"), pk=pk)
+
+
+def department_get_for(user, pk) -> Department:
+    return get_object_or_404(visible_departments(user), pk=pk)
+
+
+def position_get_for(user, pk) -> Position:
+    return get_object_or_404(visible_positions(user).select_related("unit"), pk=pk)
+
+
+def person_get_for(user, pk) -> User:
+    return get_object_or_404(visible_people(user), pk=pk)
+
+
+def membership_get_for(user, pk) -> Membership:
+    return get_object_or_404(
+        Membership.objects.filter(
+            deleted_at__isnull=True,
+            user__unit_id__in=visible_unit_ids(user),
+            user__closed_at__isnull=True,
+        ).select_related("user", "department", "position"),
+        pk=pk,
+    )
+
+
+def unit_for_request(user, unit_id) -> Unit | None:
+    """The unit a page works on: the one asked for (None if not visible), else the user's own."""
+    units = list(visible_units(user))
+    if unit_id:
+        return next((u for u in units if str(u.pk) == str(unit_id)), None)
+    return next((u for u in units if u.pk == user.unit_id), units[0] if units else None)
+
+
+def department_tree(user, unit) -> list[tuple[Department, int]]:
+    """A unit's departments in tree order with their depth and live people count (one query).
+
+    Departments whose parent is missing from the unit (deleted or foreign) are shown as roots,
+    so nothing is ever hidden by a broken link.
+    """
+    departments = list(
+        visible_departments(user)
+        .filter(unit=unit)
+        .annotate(
+            people_count=Count(
+                "memberships",
+                filter=Q(
+                    memberships__deleted_at__isnull=True, memberships__user__closed_at__isnull=True
+                ),
+            )
+        )
+        .order_by("sort_order", "id")
+    )
+    by_id = {d.pk: d for d in departments}
+    children: dict[int | None, list[Department]] = {}
+    for department in departments:
+        parent = department.parent_id if department.parent_id in by_id else None
+        children.setdefault(parent, []).append(department)
+    ordered: list[tuple[Department, int]] = []
+    stack = [(d, 0) for d in reversed(children.get(None, []))]
+    seen = set()
+    while stack:
+        department, depth = stack.pop()
+        if department.pk in seen:  # a cycle written behind our back must not loop forever
+            continue
+        seen.add(department.pk)
+        ordered.append((department, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(department.pk, [])))
+    return ordered
+
+
+def department_descendant_ids(department) -> set[int]:
+    """Ids of every live department below ``department`` (one query for the unit's tree)."""
+    links = Department.objects.filter(unit_id=department.unit_id, deleted_at__isnull=True)
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in links.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    todo = [department.pk]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def people_page(
+    user,
+    *,
+    q: str = "",
+    department_id=None,
+    position_id=None,
+    unit_id=None,
+    after: int | None = None,
+    size: int = 50,
+) -> tuple[list[User], int | None]:
+    """One keyset page of people ordered by id, and the id to continue after (or None).
+
+    Never a COUNT of the table and never an OFFSET (UI.md "Lists").
+    """
+    people = people_filtered(
+        user, q=q, department_id=department_id, position_id=position_id, unit_id=unit_id
+    )
+    if after:
+        people = people.filter(pk__gt=after)
+    rows = list(people.order_by("pk")[: size + 1])
+    if len(rows) > size:
+        rows = rows[:size]
+        return rows, rows[-1].pk
+    return rows, None
+
+
+def people_filtered(user, *, q="", department_id=None, position_id=None, unit_id=None):
+    people = visible_people(user)
+    q = (q or "").strip()[:60]
+    if q:
+        people = people.filter(
+            Q(full_name__icontains=q) | Q(username__icontains=q) | Q(mobile__icontains=q)
+        )
+    if unit_id:
+        people = people.filter(unit_id=unit_id)
+    posts = Membership.objects.filter(user=OuterRef("pk"), deleted_at__isnull=True)
+    if department_id:
+        people = people.filter(Exists(posts.filter(department_id=department_id)))
+    if position_id:
+        people = people.filter(Exists(posts.filter(position_id=position_id)))
+    return people
+
+
+def unit_people(user, unit) -> QuerySet[User]:
+    """People one may pick as a unit's principal or a department's head (same unit only)."""
+    return (
+        User.objects.filter(
+            unit_id__in=visible_unit_ids(user), closed_at__isnull=True, is_active=True
+        )
+        .filter(unit=unit)
+        .order_by("full_name", "id")
+    )
+
+
+def unit_list_for(user) -> list[Unit]:
+    return list(
+        visible_units(user)
+        .select_related("parent", "principal")
+        .annotate(
+            department_count=Count(
+                "departments", filter=Q(departments__deleted_at__isnull=True), distinct=True
+            )
+        )
+        .order_by("sort_order", "id")
+    )
+
+
+def position_list_for(user, unit) -> list[Position]:
+    return list(
+        visible_positions(user)
+        .filter(unit=unit)
+        .annotate(
+            people_count=Count(
+                "memberships",
+                filter=Q(
+                    memberships__deleted_at__isnull=True, memberships__user__closed_at__isnull=True
+                ),
+            )
+        )
+        .order_by("rank", "id")
+    )
+
+
+def posts_of_person(person) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=person, deleted_at__isnull=True)
+        .select_related("department", "position")
+        .order_by("-is_primary", "sort_order", "id")
+    )
+
+
+def own_account(user) -> User:
+    """The signed-in user's own account with unit and live posts (``GET /api/me/``)."""
+    posts = Membership.objects.filter(deleted_at__isnull=True).select_related(
+        "department", "position"
+    )
+    return (
+        User.objects.select_related("unit")
+        .prefetch_related(Prefetch("memberships", queryset=posts, to_attr="live_posts"))
+        .get(pk=user.pk)
     )
