@@ -122,6 +122,14 @@ def test_departments_import_reports_every_bad_row_and_writes_nothing(unit, org_m
     assert not AuditEvent.objects.filter(action__startswith="org.").exists()
 
 
+def test_row_numbers_count_blank_rows_as_excel_shows_them(unit, org_manager):
+    upload = xlsx(DEPT_HEADER, [["A1", "甲科", "", "否", 1], [], [], ["", "没有编码", "", "否", 1]])
+
+    result = importexport.departments_import(actor=org_manager, unit=unit, uploaded=upload)
+
+    assert messages(result) == ["row 5: 部门编码: this field is required."]
+
+
 def test_departments_import_refuses_a_cycle_in_the_sheet(unit, org_manager):
     upload = xlsx(DEPT_HEADER, [["A", "甲", "B", "否", 0], ["B", "乙", "A", "否", 0]])
 

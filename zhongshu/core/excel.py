@@ -68,8 +68,11 @@ class WorkbookError(ValueError):
     """The upload is not a readable .xlsx workbook."""
 
 
-def read_rows(uploaded, *, max_bytes: int, max_rows: int) -> tuple[list[str], list[list]]:
-    """Header and data rows of the first sheet; refuses anything that is not a small .xlsx."""
+def read_rows(
+    uploaded, *, max_bytes: int, max_rows: int
+) -> tuple[list[str], list[tuple[int, list]]]:
+    """Header and ``(sheet row number, values)`` of the first sheet's non-blank rows, so error
+    reports name the row a person sees in Excel. Refuses anything but a small .xlsx."""
     if uploaded.size > max_bytes:
         raise WorkbookError("too_big")
     head = uploaded.read(4)
@@ -92,6 +95,6 @@ def read_rows(uploaded, *, max_bytes: int, max_rows: int) -> tuple[list[str], li
             continue
         if len(rows) >= max_rows:
             raise WorkbookError("too_many_rows")
-        rows.append(values)
+        rows.append((index + 1, values))
     workbook.close()
     return header, rows

@@ -196,7 +196,7 @@ def _read(uploaded, columns, required, export_only):
     if not rows:
         return [], [RowError(None, "", _("The sheet has no data rows."))]
     records = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in rows:
         record = {name: (values[i] if i < len(values) else None) for name, i in index.items()}
         records.append((number, record))
     return records, []
