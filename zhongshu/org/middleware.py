@@ -53,6 +53,7 @@ class SessionPolicyMiddleware:
             # A session made outside the sign-in form (tests' force_login): start its clocks.
             session[signin.SESSION_SIGNED_IN_AT] = signed_in_at = now
             session[signin.SESSION_LAST_ACTIVITY] = last_activity = now
+            session.set_expiry(signin.session_expiry_seconds(user))
         absolute = settings.SESSION_ABSOLUTE_HOURS * 3600
         idle = signin.idle_seconds(user)
         if now - signed_in_at > absolute or now - last_activity > idle:
@@ -64,7 +65,7 @@ class SessionPolicyMiddleware:
             POLL_HEADER
         ):
             session[signin.SESSION_LAST_ACTIVITY] = now
-            session.set_expiry(idle)
+            session.set_expiry(signin.session_expiry_seconds(user))
 
         if request.path.startswith(OPEN_PREFIXES):
             return None

@@ -34,6 +34,7 @@ SESSION_LAST_ACTIVITY = "zs_last_activity"
 SESSION_PENDING_USER = "zs_pending_user"
 SESSION_PENDING_AT = "zs_pending_at"
 PENDING_TTL = timedelta(minutes=5)
+SESSION_EXPIRY_MARGIN_SECONDS = 300
 
 
 def axes_username(request, credentials) -> str:
@@ -157,7 +158,7 @@ def complete_sign_in(request, user: User, device: TOTPDevice | None = None) -> N
     now = timezone.now().timestamp()
     request.session[SESSION_SIGNED_IN_AT] = now
     request.session[SESSION_LAST_ACTIVITY] = now
-    request.session.set_expiry(idle_seconds(user))
+    request.session.set_expiry(session_expiry_seconds(user))
     request.session.save()
     UserSession.objects.create(
         user=user,
@@ -175,6 +176,13 @@ def idle_seconds(user) -> int:
         else settings.SESSION_IDLE_MINUTES
     )
     return minutes * 60
+
+
+def session_expiry_seconds(user) -> int:
+    """The session row outlives the idle limit a little, so that the middleware, not the
+    session store, notices the idle session and deletes its row (A4: "the session row is
+    gone"); a row that simply expired would linger until ``clearsessions``."""
+    return idle_seconds(user) + SESSION_EXPIRY_MARGIN_SECONDS
 
 
 def end_all_sessions(user: User, *, keep_session_key: str | None = None) -> int:

@@ -1,27 +1,265 @@
-"""Placeholder: being written."""
+"""Consoles of the three separated administrators (三员分立, 等保 8.1.5; security.md B4, B5).
 
+The system administrator manages accounts and configuration, the security administrator grants
+roles, clearances and administrator roles, the audit administrator reads the audit log (core).
+Each page lets exactly one of them in; the services check the role again.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from zhongshu.core.denials import deny
+from zhongshu.core.models import StaleVersionError, SystemConfig
+from zhongshu.core.rules import is_secadmin, is_sysadmin
+
+from . import services_accounts
+from .forms_admin import AccountFilterForm, AccountState, ConfigForm, GrantForm
+from .models import User, UserRole
+
+PAGE_SIZE = 50
+STALE_TEXT = gettext_lazy(
+    "Someone else changed this in the meantime. Reload the page and apply your change again."
+)
 
 
-def account_action(request, *args, **kwargs):
-    raise Http404
+def _only(predicate):
+    """Signed in and holding the one administrator role the page is for; 403 otherwise."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                deny(request, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
-def account_detail(request, *args, **kwargs):
-    raise Http404
+def _accounts_page(request, queryset):
+    """Filter and keyset-page the accounts (newest first): no COUNT(*) of the user table."""
+    form = AccountFilterForm(request.GET or None)
+    cursor = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            queryset = queryset.filter(
+                Q(full_name__icontains=data["q"]) | Q(username__icontains=data["q"])
+            )
+        if data["state"] == AccountState.ACTIVE:
+            queryset = queryset.filter(is_active=True, closed_at__isnull=True)
+        elif data["state"] == AccountState.DISABLED:
+            queryset = queryset.filter(is_active=False, closed_at__isnull=True)
+        elif data["state"] == AccountState.CLOSED:
+            queryset = queryset.filter(closed_at__isnull=False)
+        if data["unit"] is not None:
+            queryset = queryset.filter(unit=data["unit"])
+        cursor = data["cursor"]
+    if cursor:
+        queryset = queryset.filter(pk__lt=cursor)
+    rows = list(queryset.select_related("unit").order_by("-pk")[: PAGE_SIZE + 1])
+    next_url = ""
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        params = request.GET.copy()
+        params["cursor"] = rows[-1].pk
+        next_url = f"?{params.urlencode()}"
+    return form, rows, next_url
 
 
-def account_list(request, *args, **kwargs):
-    raise Http404
+def _list_template(request, name: str) -> str:
+    return f"{name}#table" if request.htmx else name
 
 
-def config_edit(request, *args, **kwargs):
-    raise Http404
+# --- System administrator: accounts and configuration --------------------------------------
 
 
-def grant_edit(request, *args, **kwargs):
-    raise Http404
+@vary_on_headers("HX-Request")
+@_only(is_sysadmin)
+def account_list(request):
+    form, rows, next_url = _accounts_page(request, User.objects.all())
+    context = {"filter_form": form, "rows": rows, "next_url": next_url}
+    return render(request, _list_template(request, "org/admin_accounts.html"), context)
 
 
-def grant_list(request, *args, **kwargs):
-    raise Http404
+@never_cache
+@_only(is_sysadmin)
+def account_detail(request, pk):
+    account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
+    context = {
+        "account": account,
+        "is_self": account.pk == request.user.pk,
+        "roles": [grant.get_role_display() for grant in account.role_grants.all()],
+        "session_count": account.sessions.count(),
+        "locked": services_accounts.account_locked(account),
+    }
+    return render(request, "org/admin_account_detail.html", context)
+
+
+ACCOUNT_ACTIONS = {
+    "open": (services_accounts.account_open, ""),
+    "reset": (services_accounts.account_open, ""),
+    "disable": (
+        services_accounts.account_disable,
+        gettext_lazy("The account was disabled and signed out."),
+    ),
+    "enable": (services_accounts.account_enable, gettext_lazy("The account was enabled.")),
+    "close": (services_accounts.account_close, gettext_lazy("The account was closed.")),
+    "kill-sessions": (
+        services_accounts.account_sessions_end,
+        gettext_lazy("Every session of the account was ended."),
+    ),
+    "unlock": (services_accounts.account_unlock, gettext_lazy("The sign-in lock was lifted.")),
+}
+
+
+@never_cache
+@require_POST
+@_only(is_sysadmin)
+def account_action(request, pk, action):
+    if action not in ACCOUNT_ACTIONS:
+        raise Http404
+    account = get_object_or_404(User, pk=pk)
+    service, done = ACCOUNT_ACTIONS[action]
+    kwargs = {"reset": action == "reset"} if service is services_accounts.account_open else {}
+    try:
+        result = service(actor=request.user, user=account, **kwargs)
+    except PermissionDenied:
+        deny(request, status=403, object_type="org.user", object_id=account.pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("org:account_detail", pk=account.pk)
+    if action in {"open", "reset"}:
+        # Shown on this response only: never stored in the session, a message or the log.
+        account.refresh_from_db()
+        context = {"account": account, "password": result, "reset": action == "reset"}
+        response = render(request, "org/admin_account_password.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+    messages.success(request, done)
+    return redirect("org:account_detail", pk=account.pk)
+
+
+@never_cache
+@_only(is_sysadmin)
+def config_edit(request):
+    config = SystemConfig.get()
+    form = ConfigForm(request.POST or None, instance=config)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        fresh = SystemConfig.get()  # the ModelForm wrote the posted values onto ``config``
+        values = {name: form.cleaned_data[name] for name in ConfigForm.Meta.fields}
+        try:
+            services_accounts.config_update(
+                actor=request.user,
+                config=fresh,
+                expected_version=form.cleaned_data["version"],
+                **values,
+            )
+        except StaleVersionError:
+            form.add_error(None, STALE_TEXT)
+            status = 412
+        else:
+            messages.success(request, _("The configuration was saved."))
+            return redirect("org:config_edit")
+    return render(request, "org/admin_config.html", {"form": form}, status=status)
+
+
+# --- Security administrator: roles, clearances, administrator roles -------------------------
+
+
+def _with_roles(queryset):
+    return queryset.prefetch_related(
+        Prefetch("role_grants", queryset=UserRole.objects.order_by("role"), to_attr="grants")
+    )
+
+
+@vary_on_headers("HX-Request")
+@_only(is_secadmin)
+def grant_list(request):
+    form, rows, next_url = _accounts_page(request, _with_roles(User.objects.all()))
+    context = {"filter_form": form, "rows": rows, "next_url": next_url}
+    return render(request, _list_template(request, "org/admin_grants.html"), context)
+
+
+@never_cache
+@_only(is_secadmin)
+def grant_edit(request, pk):
+    account = get_object_or_404(User.objects.select_related("unit", "clearance_granted_by"), pk=pk)
+    is_self = account.pk == request.user.pk
+    editable = not is_self and account.closed_at is None
+    form = GrantForm.for_user(account, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if is_self:
+            deny(request, status=403, object_type="org.user", object_id=account.pk)
+        if not editable:
+            messages.error(request, _("This account is closed; closed accounts cannot be changed."))
+            return redirect("org:grant_edit", pk=account.pk)
+        if form.is_valid():
+            try:
+                changed = _apply_grants(request.user, account, form.cleaned_data)
+            except StaleVersionError:
+                form.add_error(None, STALE_TEXT)
+                status = 412
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+                status = 400
+            else:
+                if changed:
+                    messages.success(request, _("Saved."))
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("org:grant_edit", pk=account.pk)
+        else:
+            status = 400
+    context = {
+        "account": account,
+        "form": form,
+        "is_self": is_self,
+        "editable": editable,
+    }
+    return render(request, "org/admin_grant_edit.html", context, status=status)
+
+
+@transaction.atomic
+def _apply_grants(actor, account, data) -> bool:
+    """All the changes of one form, in one transaction: any refusal undoes the rest. Roles are
+    revoked before an administrator role is given and granted after one is removed, so that a
+    form that swaps both at once is accepted."""
+    locked = User.objects.select_for_update().get(pk=account.pk)
+    if locked.version != data["version"]:
+        raise StaleVersionError
+    current = set(locked.role_grants.values_list("role", flat=True))
+    wanted = set(data["roles"])
+    changed = False
+    for role in sorted(current - wanted):
+        changed |= services_accounts.revoke_role(actor=actor, user=locked, role=role)
+    if data["admin_role"] != locked.admin_role:
+        changed |= services_accounts.admin_role_set(
+            actor=actor, user=locked, admin_role=data["admin_role"]
+        )
+    for role in sorted(wanted - current):
+        services_accounts.grant_role(actor=actor, user=locked, role=role)
+        changed = True
+    if data["clearance"] != locked.clearance:
+        changed |= services_accounts.clearance_set(
+            actor=actor, user=locked, clearance=data["clearance"]
+        )
+    return changed
