@@ -38,6 +38,13 @@ def _sqlite_flush_keeps_audit_guard():
 
 
 @pytest.fixture(autouse=True)
+def _english_for_anonymous_requests(request, settings):
+    """Outside the browser tests, anonymous pages answer in English too (see factories)."""
+    if "tests/e2e/" not in str(request.node.fspath):
+        settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_axes_cache():
     from django.core.cache import cache
 

@@ -50,6 +50,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"张{n}")
     unit = factory.SubFactory(UnitFactory)
     password = factory.LazyFunction(password_hash)
+    # Unit and integration tests read English messages; the browser tests use the demo
+    # organisation, whose people keep the default language (zh-Hans).
+    language = "en"
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

@@ -182,7 +182,7 @@ def test_kill_sessions_ends_every_session(client, sysadmin, staff, login_as):
     first, second = _signed_in(staff), _signed_in(staff)
     login_as(sysadmin)
     client.post(_action(staff.pk, "kill-sessions"))
-    assert not UserSession.objects.filter(user=staff).exists()
+    assert not UserSession.objects.filter(user=staff, ended_at__isnull=True).exists()
     assert not Session.objects.filter(
         session_key__in=[first.session.session_key, second.session.session_key]
     ).exists()

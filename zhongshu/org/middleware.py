@@ -57,6 +57,7 @@ class SessionPolicyMiddleware:
         absolute = settings.SESSION_ABSOLUTE_HOURS * 3600
         idle = signin.idle_seconds(user)
         if now - signed_in_at > absolute or now - last_activity > idle:
+            signin.session_ended(session.session_key)
             auth.logout(request)  # flushes the session row
             if _is_api(request):
                 return JsonResponse({"detail": _("Your session has ended.")}, status=401)

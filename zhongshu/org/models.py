@@ -378,3 +378,4 @@ class UserSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     ip = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)

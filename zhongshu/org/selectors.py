@@ -245,3 +245,38 @@ def own_account(user) -> User:
         .prefetch_related(Prefetch("memberships", queryset=posts, to_attr="live_posts"))
         .get(pk=user.pk)
     )
+
+
+def accounts_for_administrators(
+    *, q="", state="", unit=None, before=None, limit=51, with_roles=False
+) -> list[User]:
+    """Accounts as the system and security administrators list them (newest first, keyset on
+    id). Account data only: their consoles show no business content."""
+    from django.db.models import Q
+
+    from .models import UserRole
+
+    queryset = User.objects.select_related("unit")
+    if q:
+        queryset = queryset.filter(Q(full_name__icontains=q) | Q(username__icontains=q))
+    if state == "active":
+        queryset = queryset.filter(is_active=True, closed_at__isnull=True)
+    elif state == "disabled":
+        queryset = queryset.filter(is_active=False, closed_at__isnull=True)
+    elif state == "closed":
+        queryset = queryset.filter(closed_at__isnull=False)
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    if before:
+        queryset = queryset.filter(pk__lt=before)
+    if with_roles:
+        queryset = queryset.prefetch_related(
+            Prefetch("role_grants", queryset=UserRole.objects.order_by("role"), to_attr="grants")
+        )
+    return list(queryset.order_by("-pk")[:limit])
+
+
+def account_for_administrators(pk) -> User:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(User.objects.select_related("unit", "clearance_granted_by"), pk=pk)

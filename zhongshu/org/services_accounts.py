@@ -386,3 +386,28 @@ def demo_accounts_close(*, actor: User | None = None) -> list[str]:
         _close(actor=actor, user=user, detail={"reason": "demo_account"})
         closed.append(user.username)
     return closed
+
+
+@transaction.atomic
+def grants_apply(
+    *, actor: User, user: User, expected_version: int, roles, admin_role: str, clearance: int
+) -> bool:
+    """All the changes of one form, in one transaction: any refusal undoes the rest. Roles are
+    revoked before an administrator role is given and granted after one is removed, so that a
+    form that swaps both at once is accepted."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.version != expected_version:
+        raise StaleVersionError
+    current = set(locked.role_grants.values_list("role", flat=True))
+    wanted = set(roles)
+    changed = False
+    for role in sorted(current - wanted):
+        changed |= revoke_role(actor=actor, user=locked, role=role)
+    if admin_role != locked.admin_role:
+        changed |= admin_role_set(actor=actor, user=locked, admin_role=admin_role)
+    for role in sorted(wanted - current):
+        grant_role(actor=actor, user=locked, role=role)
+        changed = True
+    if clearance != locked.clearance:
+        changed |= clearance_set(actor=actor, user=locked, clearance=clearance)
+    return changed

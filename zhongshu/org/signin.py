@@ -189,14 +189,29 @@ def end_all_sessions(user: User, *, keep_session_key: str | None = None) -> int:
     """End every web session and API token of the user (A7): sign-out, disable, password change."""
     from knox.models import AuthToken
 
-    rows = UserSession.objects.filter(user=user)
+    rows = UserSession.objects.filter(user=user, ended_at__isnull=True)
     if keep_session_key:
         rows = rows.exclude(session_key=keep_session_key)
     keys = list(rows.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
-    ended = rows.delete()[0]
+    # The rows stay as the sign-in history the user and the administrator see.
+    ended = rows.update(ended_at=timezone.now())
     AuthToken.objects.filter(user=user).delete()
     return ended
+
+
+def session_ended(session_key: str | None) -> None:
+    """A session ended by the idle or absolute limit leaves its history row marked ended."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+
+
+def open_sessions(user: User):
+    """Sign-ins whose session is still alive (not ended, not expired)."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return UserSession.objects.filter(user=user, ended_at__isnull=True, session_key__in=live)
 
 
 @transaction.atomic

@@ -10,10 +10,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,9 +22,8 @@ from zhongshu.core.denials import deny
 from zhongshu.core.models import StaleVersionError, SystemConfig
 from zhongshu.core.rules import is_secadmin, is_sysadmin
 
-from . import services_accounts
-from .forms_admin import AccountFilterForm, AccountState, ConfigForm, GrantForm
-from .models import User, UserRole
+from . import selectors, services_accounts, signin
+from .forms_admin import AccountFilterForm, ConfigForm, GrantForm
 
 PAGE_SIZE = 50
 STALE_TEXT = gettext_lazy(
@@ -50,28 +47,18 @@ def _only(predicate):
     return decorator
 
 
-def _accounts_page(request, queryset):
+def _accounts_page(request, *, with_roles: bool = False):
     """Filter and keyset-page the accounts (newest first): no COUNT(*) of the user table."""
     form = AccountFilterForm(request.GET or None)
-    cursor = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            queryset = queryset.filter(
-                Q(full_name__icontains=data["q"]) | Q(username__icontains=data["q"])
-            )
-        if data["state"] == AccountState.ACTIVE:
-            queryset = queryset.filter(is_active=True, closed_at__isnull=True)
-        elif data["state"] == AccountState.DISABLED:
-            queryset = queryset.filter(is_active=False, closed_at__isnull=True)
-        elif data["state"] == AccountState.CLOSED:
-            queryset = queryset.filter(closed_at__isnull=False)
-        if data["unit"] is not None:
-            queryset = queryset.filter(unit=data["unit"])
-        cursor = data["cursor"]
-    if cursor:
-        queryset = queryset.filter(pk__lt=cursor)
-    rows = list(queryset.select_related("unit").order_by("-pk")[: PAGE_SIZE + 1])
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = selectors.accounts_for_administrators(
+        q=data.get("q", ""),
+        state=data.get("state", ""),
+        unit=data.get("unit"),
+        before=data.get("cursor"),
+        limit=PAGE_SIZE + 1,
+        with_roles=with_roles,
+    )
     next_url = ""
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
@@ -91,7 +78,7 @@ def _list_template(request, name: str) -> str:
 @vary_on_headers("HX-Request")
 @_only(is_sysadmin)
 def account_list(request):
-    form, rows, next_url = _accounts_page(request, User.objects.all())
+    form, rows, next_url = _accounts_page(request)
     context = {"filter_form": form, "rows": rows, "next_url": next_url}
     return render(request, _list_template(request, "org/admin_accounts.html"), context)
 
@@ -99,12 +86,12 @@ def account_list(request):
 @never_cache
 @_only(is_sysadmin)
 def account_detail(request, pk):
-    account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
+    account = selectors.account_for_administrators(pk)
     context = {
         "account": account,
         "is_self": account.pk == request.user.pk,
         "roles": [grant.get_role_display() for grant in account.role_grants.all()],
-        "session_count": account.sessions.count(),
+        "session_count": signin.open_sessions(account).count(),
         "locked": services_accounts.account_locked(account),
     }
     return render(request, "org/admin_account_detail.html", context)
@@ -133,7 +120,7 @@ ACCOUNT_ACTIONS = {
 def account_action(request, pk, action):
     if action not in ACCOUNT_ACTIONS:
         raise Http404
-    account = get_object_or_404(User, pk=pk)
+    account = selectors.account_for_administrators(pk)
     service, done = ACCOUNT_ACTIONS[action]
     kwargs = {"reset": action == "reset"} if service is services_accounts.account_open else {}
     try:
@@ -183,16 +170,10 @@ def config_edit(request):
 # --- Security administrator: roles, clearances, administrator roles -------------------------
 
 
-def _with_roles(queryset):
-    return queryset.prefetch_related(
-        Prefetch("role_grants", queryset=UserRole.objects.order_by("role"), to_attr="grants")
-    )
-
-
 @vary_on_headers("HX-Request")
 @_only(is_secadmin)
 def grant_list(request):
-    form, rows, next_url = _accounts_page(request, _with_roles(User.objects.all()))
+    form, rows, next_url = _accounts_page(request, with_roles=True)
     context = {"filter_form": form, "rows": rows, "next_url": next_url}
     return render(request, _list_template(request, "org/admin_grants.html"), context)
 
@@ -200,7 +181,7 @@ def grant_list(request):
 @never_cache
 @_only(is_secadmin)
 def grant_edit(request, pk):
-    account = get_object_or_404(User.objects.select_related("unit", "clearance_granted_by"), pk=pk)
+    account = selectors.account_for_administrators(pk)
     is_self = account.pk == request.user.pk
     editable = not is_self and account.closed_at is None
     form = GrantForm.for_user(account, request.POST if request.method == "POST" else None)
@@ -213,7 +194,14 @@ def grant_edit(request, pk):
             return redirect("org:grant_edit", pk=account.pk)
         if form.is_valid():
             try:
-                changed = _apply_grants(request.user, account, form.cleaned_data)
+                changed = services_accounts.grants_apply(
+                    actor=request.user,
+                    user=account,
+                    expected_version=form.cleaned_data["version"],
+                    roles=form.cleaned_data["roles"],
+                    admin_role=form.cleaned_data["admin_role"],
+                    clearance=form.cleaned_data["clearance"],
+                )
             except StaleVersionError:
                 form.add_error(None, STALE_TEXT)
                 status = 412
@@ -236,30 +224,3 @@ def grant_edit(request, pk):
         "editable": editable,
     }
     return render(request, "org/admin_grant_edit.html", context, status=status)
-
-
-@transaction.atomic
-def _apply_grants(actor, account, data) -> bool:
-    """All the changes of one form, in one transaction: any refusal undoes the rest. Roles are
-    revoked before an administrator role is given and granted after one is removed, so that a
-    form that swaps both at once is accepted."""
-    locked = User.objects.select_for_update().get(pk=account.pk)
-    if locked.version != data["version"]:
-        raise StaleVersionError
-    current = set(locked.role_grants.values_list("role", flat=True))
-    wanted = set(data["roles"])
-    changed = False
-    for role in sorted(current - wanted):
-        changed |= services_accounts.revoke_role(actor=actor, user=locked, role=role)
-    if data["admin_role"] != locked.admin_role:
-        changed |= services_accounts.admin_role_set(
-            actor=actor, user=locked, admin_role=data["admin_role"]
-        )
-    for role in sorted(wanted - current):
-        services_accounts.grant_role(actor=actor, user=locked, role=role)
-        changed = True
-    if data["clearance"] != locked.clearance:
-        changed |= services_accounts.clearance_set(
-            actor=actor, user=locked, clearance=data["clearance"]
-        )
-    return changed
