@@ -2,7 +2,7 @@
 """Refresh the translation catalogs (DESIGN.md rule 9).
 
 1. ``makemessages`` for zh_Hans, zh_Hant and en over the zhongshu package.
-2. zh_Hant is generated from zh_Hans with OpenCC (s2t) for every entry a person has not marked
+2. zh_Hant is generated from zh_Hans with OpenCC (s2tw, Taiwan standard characters) for every entry a person has not marked
    reviewed (a translator comment containing "reviewed"); reviewed entries are kept.
 3. Prints the zh_Hans entries still untranslated or fuzzy (translate them, then run this again).
 
@@ -51,7 +51,7 @@ def main() -> int:
     )
     hans = polib.pofile(str(catalog("zh_Hans")))
     hant = polib.pofile(str(catalog("zh_Hant")))
-    convert = opencc.OpenCC("s2t").convert
+    convert = opencc.OpenCC("s2tw").convert
     source = {(e.msgctxt, e.msgid): e for e in hans}
     for entry in hant:
         if "reviewed" in (entry.tcomment or ""):
