@@ -173,6 +173,9 @@ if default_db["ENGINE"] == "django.db.backends.sqlite3":
     default_db["CONN_MAX_AGE"] = 600
 DATABASES = {"default": default_db}
 if TESTING:
+    # Live-server threads must not keep connections open, or the test database can't be
+    # dropped at the end of the run.
+    default_db["CONN_MAX_AGE"] = 0
     # One test database per test process, so that parallel runs never share (or drop) one.
     if default_db["ENGINE"] == "django.db.backends.sqlite3":
         default_db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
@@ -297,6 +300,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "ClassificationEnum": "zhongshu.core.models.Classification",
+        "RoleEnum": "zhongshu.org.models.Role",
+        "AdminRoleEnum": "zhongshu.org.models.AdminRole",
+        "LanguageEnum": "zhongshu.org.models.Language",
+    },
 }
 
 # --- Security headers ---------------------------------------------------------------------

@@ -1,1 +1,32 @@
-urlpatterns: list = []
+"""The REST API under ``/api/`` (issue item 8). Public: the token endpoint and the schema."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from zhongshu.org.api import DepartmentViewSet, MeView, PersonViewSet
+
+from . import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("people", PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("token/", views.TokenView.as_view(), name="token"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("logout-all/", views.LogoutAllView.as_view(), name="logout_all"),
+    path("me/", MeView.as_view(), name="me"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
+        name="schema",
+    ),
+    # A browser page: an anonymous visitor is sent to the sign-in form, like every other page.
+    path("docs/", login_required(views.DocsView.as_view()), name="docs"),
+    *router.urls,
+]

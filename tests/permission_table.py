@@ -1,0 +1,91 @@
+"""Who may use each URL (security.md B1, B4). ``tests/test_url_coverage.py`` fails when a URL
+pattern has no entry here, so a new page cannot ship without someone deciding who may use it.
+
+Audiences:
+    public         anyone, signed in or not (CONVENTIONS.md, "HTTP conventions")
+    authenticated  anyone signed in, the three administrators included
+    business       signed-in users who are not one of the three administrators
+    org            business users with the organisation role
+    sysadmin       the system administrator only
+    secadmin       the security administrator only
+    auditor        the audit administrator only
+"""
+
+AUDIENCES = frozenset(
+    {"public", "authenticated", "business", "org", "sysadmin", "secadmin", "auditor"}
+)
+
+PERMISSION_TABLE: dict[str, str] = {
+    # zhongshu/core/urls.py
+    "core:home": "authenticated",  # the three administrators are sent on to their console
+    "core:search": "business",
+    "core:healthz": "public",
+    "core:audit_list": "auditor",
+    "core:audit_export": "auditor",
+    "core:audit_detail": "auditor",
+    # zhongshu/org/urls.py: sign-in and the user's own account
+    "org:login": "public",
+    "org:login_verify": "public",  # without a pending sign-in it sends you back to login
+    "org:logout": "public",  # POST only; signing out nobody is harmless
+    "org:set_language": "public",
+    "org:profile": "authenticated",
+    "org:password_change": "authenticated",
+    "org:two_factor_setup": "authenticated",
+    "org:two_factor_disable": "authenticated",
+    # zhongshu/org/urls.py: organisation maintenance
+    "org:department_list": "org",
+    "org:department_create": "org",
+    "org:department_edit": "org",
+    "org:department_delete": "org",
+    "org:unit_list": "org",
+    "org:unit_create": "org",
+    "org:unit_edit": "org",
+    "org:position_list": "org",
+    "org:position_create": "org",
+    "org:position_edit": "org",
+    "org:position_delete": "org",
+    "org:person_list": "org",
+    "org:person_create": "org",
+    "org:person_detail": "org",
+    "org:person_edit": "org",
+    "org:post_create": "org",
+    "org:post_delete": "org",
+    "org:import": "org",
+    "org:import_template": "org",
+    "org:export_departments": "org",
+    "org:export_people": "org",
+    # zhongshu/org/urls.py: the three separated administrators
+    "org:account_list": "sysadmin",
+    "org:account_detail": "sysadmin",
+    "org:account_action": "sysadmin",
+    "org:config_edit": "sysadmin",
+    "org:grant_list": "secadmin",
+    "org:grant_edit": "secadmin",
+    # zhongshu/api/urls.py
+    "api:token": "public",
+    "api:schema": "public",
+    "api:docs": "authenticated",
+    "api:logout": "authenticated",
+    "api:logout_all": "authenticated",
+    "api:me": "authenticated",
+    "api:department-list": "business",
+    "api:department-detail": "business",
+    "api:person-list": "business",
+    "api:person-detail": "business",
+}
+
+# API lists answer a user who may not read them with an empty list rather than 403 (issue
+# item 8: "the three administrators get an empty list"); their detail URLs answer 404.
+EMPTY_LIST_FOR_DENIED = frozenset({"api:department-list", "api:person-list"})
+
+# Users who must be refused, per audience: a business user without roles, and an administrator
+# of another kind (never the one the page is for).
+DENIED_USERS: dict[str, tuple[str, ...]] = {
+    "business": ("sysadmin", "secadmin", "auditor"),
+    "org": ("staff", "sysadmin"),
+    "sysadmin": ("staff", "org_manager", "secadmin", "auditor"),
+    "secadmin": ("staff", "org_manager", "sysadmin", "auditor"),
+    "auditor": ("staff", "org_manager", "sysadmin", "secadmin"),
+    "authenticated": (),
+    "public": (),
+}
