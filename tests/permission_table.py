@@ -56,6 +56,7 @@ PERMISSION_TABLE: dict[str, str] = {
     "org:export_people": "org",
     # zhongshu/org/urls.py: the three separated administrators
     "org:account_list": "sysadmin",
+    "org:account_create": "sysadmin",
     "org:account_detail": "sysadmin",
     "org:account_action": "sysadmin",
     "org:config_edit": "sysadmin",

@@ -5,7 +5,6 @@ import shutil
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from tests.conftest import login
@@ -35,11 +34,6 @@ def chromium():
 
 
 def test_swagger_ui_runs_without_csp_violations(transactional_db, chromium, live_server):
-    if connection.vendor != "sqlite":
-        # What the browser may load does not depend on the database, and on PostgreSQL one of
-        # the live server's request threads leaves a connection open, which blocks dropping
-        # the test database at the end of the session.
-        pytest.skip("runs on SQLite only")
     user = UserFactory(username="reader")
     client = login(Client(), user)
     session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -307,3 +307,45 @@ def test_close_demo_accounts_command(unit):
     # Idempotent: a second run closes nothing more.
     call_command("close_demo_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert AuditEvent.objects.filter(action="account.closed").count() == 1
+
+
+def test_sysadmin_creates_an_account_without_a_post_then_opens_it(client, sysadmin, unit, login_as):
+    login_as(sysadmin)
+    response = client.post(
+        reverse("org:account_create"),
+        {"unit": unit.pk, "username": "firstorg", "full_name": "首位维护员", "mobile": ""},
+    )
+    account = User.objects.get(username="firstorg")
+    assert response.status_code == 302
+    assert response.url == reverse("org:account_detail", args=[account.pk])
+    assert not account.has_usable_password() and account.must_change_password
+    assert account.memberships.count() == 0
+    assert (
+        AuditEvent.objects.filter(action="account.created", object_id=str(account.pk)).count() == 1
+    )
+
+
+def test_account_create_refuses_a_taken_user_name_and_writes_nothing(
+    client, sysadmin, staff, unit, login_as
+):
+    login_as(sysadmin)
+    before = User.objects.count()
+    response = client.post(
+        reverse("org:account_create"),
+        {"unit": unit.pk, "username": staff.username, "full_name": "重名"},
+    )
+    assert response.status_code == 400
+    assert User.objects.count() == before
+    response = client.post(reverse("org:account_create"), {})
+    assert response.status_code == 400
+
+
+def test_only_the_sysadmin_may_create_accounts(client, secadmin, staff, unit, login_as):
+    for user in (secadmin, staff):
+        login_as(user)
+        response = client.post(
+            reverse("org:account_create"),
+            {"unit": unit.pk, "username": "sneaky", "full_name": "越权"},
+        )
+        assert response.status_code == 403
+    assert not User.objects.filter(username="sneaky").exists()

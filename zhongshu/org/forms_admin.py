@@ -97,3 +97,19 @@ class GrantForm(forms.Form):
             "version": user.version,
         }
         return cls(data, initial=initial)
+
+
+class AccountCreateForm(forms.Form):
+    """A new account without a post; posts are given later under Organisation."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.filter(deleted_at__isnull=True), empty_label=None
+    )
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=40,
+        help_text=_("Letters, digits, dots, hyphens and underscores, e.g. the pinyin of the name."),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=60)
+    mobile = forms.CharField(label=_("Mobile"), max_length=11, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)

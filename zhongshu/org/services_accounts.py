@@ -411,3 +411,20 @@ def grants_apply(
     if clearance != locked.clearance:
         changed |= clearance_set(actor=actor, user=locked, clearance=clearance)
     return changed
+
+
+@transaction.atomic
+def account_create(
+    *, actor: User, unit, username: str, full_name: str, mobile=None, email=""
+) -> User:
+    """The system administrator creates an account that has no post yet — e.g. the first
+    organisation maintainer of a new deployment, or someone outside the department tree. It
+    is opened (initial password) as a separate step, like an imported person's."""
+    from .services import person_create
+
+    _require_admin_role(actor, "sysadmin")
+    user = person_create(
+        actor=actor, unit=unit, username=username, full_name=full_name, mobile=mobile, email=email
+    )
+    audit.record("account.created", actor=actor, obj=user)
+    return user

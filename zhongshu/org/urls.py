@@ -38,6 +38,7 @@ urlpatterns = [
     path("org/export/people.xlsx", views_org.export_people, name="export_people"),
     # The three separated administrators (views_admin).
     path("admin/accounts/", views_admin.account_list, name="account_list"),
+    path("admin/accounts/new/", views_admin.account_create, name="account_create"),
     path("admin/accounts/<int:pk>/", views_admin.account_detail, name="account_detail"),
     path(
         "admin/accounts/<int:pk>/<str:action>/", views_admin.account_action, name="account_action"

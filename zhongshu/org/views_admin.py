@@ -23,7 +23,7 @@ from zhongshu.core.models import StaleVersionError, SystemConfig
 from zhongshu.core.rules import is_secadmin, is_sysadmin
 
 from . import selectors, services_accounts, signin
-from .forms_admin import AccountFilterForm, ConfigForm, GrantForm
+from .forms_admin import AccountCreateForm, AccountFilterForm, ConfigForm, GrantForm
 
 PAGE_SIZE = 50
 STALE_TEXT = gettext_lazy(
@@ -81,6 +81,34 @@ def account_list(request):
     form, rows, next_url = _accounts_page(request)
     context = {"filter_form": form, "rows": rows, "next_url": next_url}
     return render(request, _list_template(request, "org/admin_accounts.html"), context)
+
+
+@never_cache
+@_only(is_sysadmin)
+def account_create(request):
+    form = AccountCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                account = services_accounts.account_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The account was created. Open it to issue the initial password.")
+                )
+                return redirect("org:account_detail", pk=account.pk)
+    return render(request, "org/admin_account_create.html", {"form": form}, status=status)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @never_cache
