@@ -2,8 +2,9 @@
 """Refresh the translation catalogs (DESIGN.md rule 9).
 
 1. ``makemessages`` for zh_Hans, zh_Hant and en over the zhongshu package.
-2. zh_Hant is generated from zh_Hans with OpenCC (s2tw, Taiwan standard characters) for every entry a person has not marked
-   reviewed (a translator comment containing "reviewed"); reviewed entries are kept.
+2. zh_Hant is generated from zh_Hans with OpenCC (s2tw: standard Traditional characters) for
+   every entry a person has not marked reviewed (a translator comment containing "reviewed");
+   reviewed entries are kept.
 3. Prints the zh_Hans entries still untranslated or fuzzy (translate them, then run this again).
 
 Run with the project's venv: ``.venv/bin/python scripts/messages.py``.

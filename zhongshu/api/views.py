@@ -7,19 +7,15 @@ which expires after ``REST_KNOX["TOKEN_TTL"]``.
 """
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from knox.models import AuthToken
-from knox.settings import knox_settings
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from zhongshu.core import audit
 from zhongshu.org import signin
 
 from .authentication import PASSWORD_EXPIRED
@@ -89,19 +85,10 @@ class TokenView(APIView):
         if signin.password_expired(user):
             return Response({"detail": PASSWORD_EXPIRED}, status=status.HTTP_403_FORBIDDEN)
 
-        with transaction.atomic():
-            tokens = AuthToken.objects.filter(user=user)
-            tokens.filter(expiry__lt=timezone.now()).delete()
-            limit = knox_settings.TOKEN_LIMIT_PER_USER
-            if limit is not None and tokens.count() >= limit:
-                return Response({"detail": TOO_MANY_TOKENS}, status=status.HTTP_403_FORBIDDEN)
-            instance, token = AuthToken.objects.create(user)
-            audit.record(
-                "auth.token_issued",
-                actor=user,
-                obj=user,
-                detail={"expiry": instance.expiry.isoformat(), "two_factor": device is not None},
-            )
+        issued = signin.token_issue(user, two_factor=device is not None)
+        if issued is None:
+            return Response({"detail": TOO_MANY_TOKENS}, status=status.HTTP_403_FORBIDDEN)
+        instance, token = issued
         # Resets the axes failure count as a web sign-in does, and records last_login.
         user_logged_in.send(sender=user.__class__, request=http_request, user=user)
         return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)
@@ -114,9 +101,7 @@ class LogoutView(APIView):
     def post(self, request):
         user = request.user
         if isinstance(request.auth, AuthToken):
-            with transaction.atomic():
-                audit.record("auth.logout", actor=user, obj=user, detail={"token": True})
-                request.auth.delete()
+            signin.token_revoke(user, request.auth)
             user_logged_out.send(sender=user.__class__, request=request._request, user=user)
         else:
             signin.sign_out(request._request)
@@ -129,9 +114,7 @@ class LogoutAllView(APIView):
     @extend_schema(request=None, responses={204: None}, tags=["account"])
     def post(self, request):
         user = request.user
-        with transaction.atomic():
-            ended, _detail = AuthToken.objects.filter(user=user).delete()
-            audit.record("auth.logout_all", actor=user, obj=user, detail={"tokens": ended})
+        signin.tokens_revoke_all(user)
         user_logged_out.send(sender=user.__class__, request=request._request, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

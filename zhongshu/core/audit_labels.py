@@ -20,7 +20,6 @@ ACTION_LABELS = {
     "auth.logout_all": _("Signed out everywhere"),
     # Accounts (system administrator, and the user's own profile)
     "account.created": _("Account created"),
-    "account.created": _("Account created"),
     "account.opened": _("Account opened"),
     "account.administrators_created": _("Administrator accounts created"),
     "account.updated": _("Account changed"),

@@ -244,3 +244,40 @@ def session_rekey(user: User, old_key: str | None, new_key: str | None) -> None:
     """Keep the sign-in row pointing at the session after its key was cycled."""
     if old_key and new_key and old_key != new_key:
         UserSession.objects.filter(user=user, session_key=old_key).update(session_key=new_key)
+
+
+@transaction.atomic
+def token_issue(user: User, *, two_factor: bool):
+    """A new API token (hashed and expiring, by knox), or None past the per-user limit.
+    Expired tokens are cleared first so they don't count."""
+    from knox.models import AuthToken
+    from knox.settings import knox_settings
+
+    tokens = AuthToken.objects.filter(user=user)
+    tokens.filter(expiry__lt=timezone.now()).delete()
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    if limit is not None and tokens.count() >= limit:
+        return None
+    instance, token = AuthToken.objects.create(user)
+    audit.record(
+        "auth.token_issued",
+        actor=user,
+        obj=user,
+        detail={"expiry": instance.expiry.isoformat(), "two_factor": two_factor},
+    )
+    return instance, token
+
+
+@transaction.atomic
+def token_revoke(user: User, token) -> None:
+    audit.record("auth.logout", actor=user, obj=user, detail={"token": True})
+    token.delete()
+
+
+@transaction.atomic
+def tokens_revoke_all(user: User) -> int:
+    from knox.models import AuthToken
+
+    ended = AuthToken.objects.filter(user=user).delete()[0]
+    audit.record("auth.logout_all", actor=user, obj=user, detail={"tokens": ended})
+    return ended
