@@ -55,6 +55,7 @@ PERMISSION_TABLE: dict[str, str] = {
     "org:export_departments": "org",
     "org:export_people": "org",
     # zhongshu/org/urls.py: the three separated administrators
+    "org:directory": "business",
     "org:account_list": "sysadmin",
     "org:account_create": "sysadmin",
     "org:account_detail": "sysadmin",

@@ -2,8 +2,17 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.core import navigation
 
-from .predicates import can_manage_org
+from .predicates import can_manage_org, can_see_directory
 
+navigation.register(
+    "directory",
+    label=_("Directory"),
+    url_name="org:directory",
+    group="work",
+    order=20,
+    icon="person-lines-fill",
+    allowed=can_see_directory,
+)
 navigation.register(
     "org",
     label=_("Organisation"),

@@ -153,14 +153,18 @@ def people_page(
     unit_id=None,
     after: int | None = None,
     size: int = 50,
+    directory: bool = False,
 ) -> tuple[list[User], int | None]:
     """One keyset page of people ordered by id, and the id to continue after (or None).
 
-    Never a COUNT of the table and never an OFFSET (UI.md "Lists").
+    Never a COUNT of the table and never an OFFSET (UI.md "Lists"). ``directory`` keeps the
+    staff directory's view: active business users only, no administrator accounts.
     """
     people = people_filtered(
         user, q=q, department_id=department_id, position_id=position_id, unit_id=unit_id
     )
+    if directory:
+        people = people.filter(is_active=True, admin_role="")
     if after:
         people = people.filter(pk__gt=after)
     rows = list(people.order_by("pk")[: size + 1])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_admin, views_auth, views_org
+from . import views_admin, views_auth, views_directory, views_org
 
 app_name = "org"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/password/", views_auth.password_change, name="password_change"),
     path("account/two-factor/", views_auth.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/disable/", views_auth.two_factor_disable, name="two_factor_disable"),
+    path("directory/", views_directory.directory, name="directory"),
     # Organisation maintenance by office staff with the organisation role (views_org).
     path("org/", views_org.department_list, name="department_list"),
     path("org/departments/new/", views_org.department_create, name="department_create"),
