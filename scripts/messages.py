@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "zhongshu" / "locale"
 
 
+# Where OpenCC's character conversion picks the less usual form for an office system.
+TRADITIONAL_FIXES = {"賬戶": "帳戶", "賬號": "帳號", "併發放": "並發放"}
+
+
 def catalog(lang: str) -> Path:
     return LOCALE / lang / "LC_MESSAGES" / "django.po"
 
@@ -52,10 +56,29 @@ def main() -> int:
     )
     hans = polib.pofile(str(catalog("zh_Hans")))
     hant = polib.pofile(str(catalog("zh_Hant")))
-    convert = opencc.OpenCC("s2tw").convert
+    # msgmerge guesses a translation for a new string from a similar old one and marks it
+    # fuzzy: a guess like that is worse than none, so it is cleared and reported instead.
+    for entry in hans:
+        if "fuzzy" in entry.flags and entry.msgid:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = None
+            entry.msgstr = ""
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
+    hans.save()
+    opencc_convert = opencc.OpenCC("s2tw").convert
+
+    def convert(text: str) -> str:
+        text = opencc_convert(text)
+        for wrong, right in TRADITIONAL_FIXES.items():
+            text = text.replace(wrong, right)
+        return text
+
     source = {(e.msgctxt, e.msgid): e for e in hans}
     for entry in hant:
-        if "reviewed" in (entry.tcomment or ""):
+        if "fuzzy" in entry.flags:
+            entry.tcomment = ""  # a guessed entry was never reviewed
+            entry.previous_msgid = entry.previous_msgid_plural = None
+        elif "reviewed" in (entry.tcomment or ""):
             continue
         origin = source.get((entry.msgctxt, entry.msgid))
         if origin is None:
@@ -66,12 +89,10 @@ def main() -> int:
             entry.msgstr = convert(origin.msgstr)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        if "fuzzy" in origin.flags:
-            entry.flags.append("fuzzy")
     hant.metadata["Language"] = "zh_Hant"
     hant.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     hant.save()
-    missing = [e for e in hans if not e.translated() or "fuzzy" in e.flags]
+    missing = [e for e in hans if not e.translated()]
     for entry in missing:
         print(f"untranslated: {entry.msgid!r}")
     print(f"{len(hans)} entries, {len(missing)} untranslated in zh_Hans")

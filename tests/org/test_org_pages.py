@@ -575,12 +575,16 @@ def test_person_in_another_unit_is_not_found(client, login_as, org_manager):
     ).exists()
 
 
-def test_search_provider_finds_people_for_org_staff_only(unit, org_manager, staff, office):
+def test_search_provider_links_org_staff_to_maintenance_and_others_to_directory(
+    unit, org_manager, staff, office, sysadmin
+):
     MembershipFactory(user=staff, department=office)
 
     sections = search.search_all(org_manager, "王小明")
     hits = {s["key"]: s["hits"] for s in sections}
     assert hits["people"][0].url == reverse("org:person_detail", args=[staff.pk])
     assert hits["people"][0].subtitle == "办公室"
-    assert search.search_all(staff, "王小明") == []
+    staff_hits = {s["key"]: s["hits"] for s in search.search_all(staff, "王小明")}
+    assert staff_hits["people"][0].url == reverse("org:directory") + "?q=staff"
+    assert search.search_all(sysadmin, "王小明") == []
     assert search.search_all(org_manager, "办公室")[0]["key"] == "departments"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from zhongshu.core.denials import deny
+from zhongshu.core.forms import add_validation_errors
 from zhongshu.core.models import StaleVersionError, SystemConfig
 from zhongshu.core.rules import is_secadmin, is_sysadmin
 
@@ -94,21 +95,13 @@ def account_create(request):
             try:
                 account = services_accounts.account_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(
                     request, _("The account was created. Open it to issue the initial password.")
                 )
                 return redirect("org:account_detail", pk=account.pk)
     return render(request, "org/admin_account_create.html", {"form": form}, status=status)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @never_cache

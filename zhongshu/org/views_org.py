@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhongshu.core.denials import deny
+from zhongshu.core.forms import add_validation_errors
 from zhongshu.core.models import StaleVersionError
 
 from . import importexport, selectors, services
@@ -61,14 +62,6 @@ def _get(request, getter, pk, object_type: str):
         return getter(request.user, pk)
     except Http404:
         deny(request, status=404, object_type=object_type, object_id=pk)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _stale(form) -> None:
@@ -133,7 +126,7 @@ def department_create(request):
                     phone=data["phone"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Department “%s” created.") % department.name)
                 return redirect(_with_unit("org:department_list", unit))
@@ -191,7 +184,7 @@ def department_edit(request, pk):
                 _stale(form)
                 status = STATUS_STALE
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Department “%s” saved.") % department.name)
                 return redirect(_with_unit("org:department_list", unit))
@@ -257,7 +250,7 @@ def unit_create(request):
                     sort_order=data["sort_order"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Unit “%s” created.") % unit.name)
                 return redirect("org:unit_list")
@@ -299,7 +292,7 @@ def unit_edit(request, pk):
                 _stale(form)
                 status = STATUS_STALE
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Unit “%s” saved.") % unit.name)
                 return redirect("org:unit_list")
@@ -344,7 +337,7 @@ def position_create(request):
                     is_leader=data["is_leader"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Position “%s” created.") % position.name)
                 return redirect(_with_unit("org:position_list", unit))
@@ -385,7 +378,7 @@ def position_edit(request, pk):
                 _stale(form)
                 status = STATUS_STALE
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Position “%s” saved.") % position.name)
                 return redirect(_with_unit("org:position_list", position.unit))
@@ -487,7 +480,7 @@ def person_create(request):
                     sort_order=data["sort_order"] or 0,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -552,7 +545,7 @@ def person_edit(request, pk):
                 _stale(form)
                 status = STATUS_STALE
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("%s saved.") % person.full_name)
                 return redirect("org:person_detail", pk=person.pk)
@@ -577,7 +570,7 @@ def post_create(request, pk):
                 sort_order=data["sort_order"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Post added."))
             return redirect("org:person_detail", pk=person.pk)
