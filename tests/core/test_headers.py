@@ -97,3 +97,19 @@ def test_error_pages_carry_the_headers_too(client, staff, login_as):
         assert response.status_code == status
         _assert_headers(response)
         _assert_no_inline_code(response)
+
+
+def test_production_https_headers_and_redirect(client, settings):
+    """A8: HTTPS only, HSTS for at least a year including subdomains (production values)."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+
+    plain = client.get("/login/")
+    secure = client.get("/login/", secure=True)
+
+    assert plain.status_code == 301
+    assert plain["Location"].startswith("https://")
+    hsts = secure["Strict-Transport-Security"]
+    assert "max-age=31536000" in hsts and "includeSubDomains" in hsts
