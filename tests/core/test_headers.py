@@ -99,7 +99,7 @@ def test_error_pages_carry_the_headers_too(client, staff, login_as):
         _assert_no_inline_code(response)
 
 
-def test_production_https_headers_and_redirect(client, settings):
+def test_production_https_headers_and_redirect(db, client, settings):
     """A8: HTTPS only, HSTS for at least a year including subdomains (production values)."""
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31536000
