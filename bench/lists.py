@@ -42,6 +42,7 @@ def ensure_database():
             if not exists:
                 conn.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def load(people: int, events: int):

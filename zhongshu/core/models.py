@@ -157,6 +157,7 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["actor_name", "-id"], name="audit_actor_name_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
         ]
 
