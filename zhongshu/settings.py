@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "zhongshu.core",
     "zhongshu.org",
+    "zhongshu.search",
+    "zhongshu.notify",
+    "zhongshu.workflow",
     "zhongshu.api",
 ]
 

@@ -3,6 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("zhongshu.core.urls")),
     path("", include("zhongshu.org.urls")),
+    path("notifications/", include("zhongshu.notify.urls")),
+    path("work/", include("zhongshu.workflow.urls")),
     path("api/", include("zhongshu.api.urls")),
 ]
 
