@@ -23,6 +23,11 @@ PERMISSION_TABLE: dict[str, str] = {
     "core:audit_list": "auditor",
     "core:audit_export": "auditor",
     "core:audit_detail": "auditor",
+    "core:calendar_list": "org",  # the office keeps the holiday calendar
+    "core:calendar_create": "org",
+    "core:calendar_edit": "org",
+    "core:calendar_delete": "org",
+    "core:file_download": "authenticated",  # then the owning module's visibility check
     # zhongshu/org/urls.py: sign-in and the user's own account
     "org:login": "public",
     "org:login_verify": "public",  # without a pending sign-in it sends you back to login
@@ -74,6 +79,30 @@ PERMISSION_TABLE: dict[str, str] = {
     "api:department-detail": "business",
     "api:person-list": "business",
     "api:person-detail": "business",
+    # zhongshu/workflow/urls.py and its API (issue #3: inbox, runs, routes)
+    "workflow:inbox": "business",
+    "workflow:batch_approve": "business",
+    "workflow:run_detail": "business",
+    "workflow:withdraw": "business",
+    "workflow:decide": "business",
+    "workflow:settings": "business",
+    "workflow:route_list": "org",
+    "workflow:route_create": "org",
+    "workflow:route_edit": "org",
+    "api:inbox": "business",
+    "api:work-item-decide": "business",
+    # zhongshu/notify/urls.py (issue #3 item 5: notifications)
+    "notify:list": "business",  # one's own notifications only; another's answers 404
+    "notify:read": "business",
+    "notify:read_all": "business",
+    "notify:settings": "business",
+    "notify:admin_outbox": "sysadmin",
+    "notify:admin_outbox_retry": "sysadmin",
+    "notify:admin_robots": "sysadmin",
+    "notify:admin_robot_edit": "sysadmin",
+    "notify:admin_robot_delete": "sysadmin",
+    "notify:admin_hosts": "sysadmin",
+    "notify:admin_host_delete": "sysadmin",
 }
 
 # API lists answer a user who may not read them with an empty list rather than 403 (issue

@@ -404,3 +404,14 @@ LOGGING = {
 SITE_NAME = _("Zhongshu")
 
 AXES_SENSITIVE_PARAMETERS = ["password", "otp", "new_password1", "new_password2", "old_password"]
+
+# --- Working days, files, notifications ---------------------------------------------------
+OFFICE_DAY_END = os.environ.get("OFFICE_DAY_END", "17:30")
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 100) * 1024 * 1024
+# The address people open the system at, for links in e-mails and IM robot messages.
+SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+NOTIFY_ROBOT_ALLOW_LOOPBACK = False  # tests only: robots at http://127.0.0.1 (notify.delivery)
+
+if TESTING:
+    # The test-only workflow subject (CONVENTIONS.md "Tests").
+    INSTALLED_APPS.append("tests.testapp")

@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from zhongshu.org.api import DepartmentViewSet, MeView, PersonViewSet
+from zhongshu.workflow.api import InboxView, WorkItemViewSet
 
 from . import views
 
@@ -15,12 +16,14 @@ app_name = "api"
 router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("people", PersonViewSet, basename="person")
+router.register("work-items", WorkItemViewSet, basename="work-item")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("logout-all/", views.LogoutAllView.as_view(), name="logout_all"),
     path("me/", MeView.as_view(), name="me"),
+    path("inbox/", InboxView.as_view(), name="inbox"),
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),

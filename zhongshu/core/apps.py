@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks, navigation  # noqa: F401
+        from . import checks, navigation, permissions  # noqa: F401
         from .rules import is_auditor
 
         navigation.register(
@@ -28,4 +28,13 @@ class CoreConfig(AppConfig):
             order=30,
             icon="journal-check",
             allowed=is_auditor,
+        )
+        navigation.register(
+            "calendar",
+            label=_("Holiday calendar"),
+            url_name="core:calendar_list",
+            group="manage",
+            order=80,
+            icon="calendar3",
+            allowed=permissions.checker("calendar.manage"),
         )

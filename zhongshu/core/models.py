@@ -192,3 +192,119 @@ class SystemConfig(BaseModel):
     @classmethod
     def get(cls) -> "SystemConfig":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    WORKDAY = "workday", _("Make-up working day")
+
+
+class CalendarDay(BaseModel):
+    """An exception to the Monday–Friday week: an official holiday or a make-up working day
+    (调休上班). The office enters each year when the State Council publishes it (rules.md,
+    "Working days"); one calendar for the whole deployment, since it is national."""
+
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(
+        _("name"), max_length=40, blank=True, help_text=_("For example 国庆节 (National Day).")
+    )
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="core_calendarday_date_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()
+
+
+class FileKind(models.TextChoices):
+    """The formats accepted as attachments, identified from content (CONVENTIONS.md "Files")."""
+
+    PDF = "pdf", "PDF"
+    OFD = "ofd", "OFD"
+    DOCX = "docx", "Word (DOCX)"
+    XLSX = "xlsx", "Excel (XLSX)"
+    PPTX = "pptx", "PowerPoint (PPTX)"
+    DOC = "doc", "Word (DOC)"
+    XLS = "xls", "Excel (XLS)"
+    WPS = "wps", "WPS"
+    ET = "et", "WPS (ET)"
+    TXT = "txt", _("Plain text")
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+    TIFF = "tiff", "TIFF"
+    ZIP = "zip", "ZIP"
+
+
+class StoredFile(models.Model):
+    """One stored content, addressed by its SHA-256 (security.md D3, E5): the same file is
+    stored once however many attachments point to it. The storage path is derived from the
+    hash, never from the user's file name."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    kind = models.CharField(_("format"), max_length=10, choices=FileKind.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    verified_at = models.DateTimeField(_("last verified"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self):
+        return self.sha256
+
+    @staticmethod
+    def path_for(sha256: str) -> str:
+        return f"attachments/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+    @property
+    def storage_name(self) -> str:
+        return self.path_for(self.sha256)
+
+
+class Attachment(BaseModel):
+    """A file attached to a business object of a registered owner kind (zhongshu.core.files).
+
+    The owner is named by its registered kind and id, so the kernel needs no import of the
+    module that owns it; its classification and unit are copied here when attaching.
+    """
+
+    unit_id = models.BigIntegerField(_("unit"), null=True, blank=True, db_index=True)
+    owner_type = models.CharField(_("owner kind"), max_length=60)
+    owner_id = models.CharField(_("owner id"), max_length=64)
+    stored_file = models.ForeignKey(
+        StoredFile,
+        verbose_name=_("stored file"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Classification.choices, default=Classification.PUBLIC
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="core_attachment_owner")]
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views, views_audit
+from . import views, views_audit, views_files
 
 app_name = "core"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("audit/", views_audit.audit_list, name="audit_list"),
     path("audit/export.xlsx", views_audit.audit_export, name="audit_export"),
     path("audit/<int:pk>/", views_audit.audit_detail, name="audit_detail"),
+    path("calendar/", include("zhongshu.core.urls_calendar")),
+    path("files/<int:pk>/", views_files.file_download, name="file_download"),
 ]

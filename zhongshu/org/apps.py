@@ -8,5 +8,6 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        # Registers the side navigation entries and the people/department search providers.
-        from . import navigation, search_providers  # noqa: F401
+        # Registers the side navigation entries, the people/department search providers and the
+        # kernel permissions org answers (the holiday calendar).
+        from . import core_permissions, navigation, search_providers  # noqa: F401

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workflow"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("batch-approve/", views.batch_approve, name="batch_approve"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("items/<int:pk>/decide/", views.decide, name="decide"),
+    path("routes/", views.route_list, name="route_list"),
+    path("routes/new/", views.route_create, name="route_create"),
+    path("routes/<int:pk>/", views.route_edit, name="route_edit"),
+    path("settings/", views.my_settings, name="settings"),
+]

@@ -1,0 +1,80 @@
+"""Workflow subjects: what each business type tells the engine about itself (STYLE.md, Boundaries).
+
+The engine sits below the business apps, so it never imports them: each app calls
+:func:`register_subject` in its ``AppConfig.ready()`` with how to read a subject's title, URL,
+classification and visibility, an optional transition callback, and the fields a route step may
+put a condition on (CONVENTIONS.md "Data model": every workflow subject registers).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str
+    label: object
+    model: type[models.Model]
+    title: Callable  # (obj) -> str
+    url: Callable  # (obj) -> str
+    classification: Callable  # (obj) -> int
+    can_view: Callable  # (user, obj) -> bool
+    on_transition: Callable | None = None  # (obj, event, actor) -> None
+    condition_fields: dict = field(default_factory=dict)  # name -> label
+
+    def get(self, pk):
+        return self.model._default_manager.get(pk=pk)
+
+
+_registry: dict[str, Subject] = {}
+
+
+def register_subject(
+    kind: str,
+    *,
+    label,
+    model,
+    title: Callable,
+    url: Callable,
+    classification: Callable,
+    can_view: Callable,
+    on_transition: Callable | None = None,
+    condition_fields: dict | None = None,
+) -> Subject:
+    subject = Subject(
+        kind=kind,
+        label=label,
+        model=model,
+        title=title,
+        url=url,
+        classification=classification,
+        can_view=can_view,
+        on_transition=on_transition,
+        condition_fields=dict(condition_fields or {}),
+    )
+    _registry[kind] = subject
+    return subject
+
+
+def get(kind: str) -> Subject:
+    try:
+        return _registry[kind]
+    except KeyError:
+        raise LookupError(f"no workflow subject registered as {kind!r}") from None
+
+
+def for_object(obj) -> Subject:
+    for subject in _registry.values():
+        if isinstance(obj, subject.model):
+            return subject
+    raise LookupError(f"{type(obj).__name__} is not a registered workflow subject")
+
+
+def subjects() -> list[Subject]:
+    return sorted(_registry.values(), key=lambda s: s.kind)
+
+
+def choices() -> list[tuple[str, object]]:
+    return [(s.kind, s.label) for s in subjects()]

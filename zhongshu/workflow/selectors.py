@@ -1,0 +1,259 @@
+"""Every read of the approval engine, already filtered by who may see it.
+
+The inbox has one order everywhere — overdue first, then urgency, due time, id (CONVENTIONS.md
+"Workflow behaviour") — with keyset paging on those four columns: the cursor carries the last
+row's values and the moment "overdue" was computed at, so a page never shifts while you read.
+No list counts the table: the top-bar badge counts at most ``CAP + 1`` rows.
+"""
+
+from django.core import signing
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from . import registry
+from .models import ItemState, Route, Run, RunEvent, RunState, WorkItem
+from .services import delegators_of, executed_steps, may_decide
+
+BOXES = ("todo", "done", "mine", "cc")
+PAGE_SIZE = 20
+CAP = 99
+_SALT = "workflow.inbox"
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def is_business_user(user) -> bool:
+    return user.is_authenticated and user.is_active and not user.admin_role
+
+
+def _todo(user, delegators=None):
+    ids = [user.pk, *(delegators if delegators is not None else delegators_of(user))]
+    return WorkItem.objects.filter(assignee_id__in=ids, state=ItemState.OPEN, is_cc=False)
+
+
+def _box_queryset(user, box: str):
+    if box == "todo":
+        return _todo(user), Q(state=ItemState.OPEN)
+    if box == "done":
+        return (
+            WorkItem.objects.filter(decided_by=user, state=ItemState.DONE, is_cc=False),
+            Q(pk__in=[]),
+        )
+    if box == "cc":
+        return WorkItem.objects.filter(assignee=user, is_cc=True), Q(pk__in=[])
+    if box == "mine":
+        return Run.objects.filter(submitter=user), Q(state=RunState.RUNNING)
+    raise ValueError(box)
+
+
+def encode_cursor(row, now) -> str:
+    return signing.dumps(
+        {
+            "n": now.isoformat(),
+            "o": row.overdue,
+            "u": row.urgency,
+            "d": row.due_at.isoformat() if row.due_at else None,
+            "i": row.pk,
+        },
+        salt=_SALT,
+        compress=True,
+    )
+
+
+def decode_cursor(cursor: str) -> dict:
+    try:
+        data = signing.loads(cursor, salt=_SALT)
+        parsed = {
+            "n": parse_datetime(data["n"]),
+            "o": int(data["o"]),
+            "u": int(data["u"]),
+            "d": parse_datetime(data["d"]) if data["d"] is not None else None,
+            "i": int(data["i"]),
+        }
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise BadCursor(str(exc)) from None
+    if parsed["n"] is None or (data["d"] is not None and parsed["d"] is None):
+        raise BadCursor("bad time")
+    return parsed
+
+
+def _after(cursor) -> Q:
+    """Rows after ``cursor`` in the order (urgency desc, due_at asc nulls last, id)."""
+    u, d, i = cursor["u"], cursor["d"], cursor["i"]
+    if d is None:
+        same_urgency = Q(due_at__isnull=True, pk__gt=i)
+    else:
+        same_urgency = Q(due_at__gt=d) | Q(due_at__isnull=True) | Q(due_at=d, pk__gt=i)
+    return Q(urgency__lt=u) | (Q(urgency=u) & same_urgency)
+
+
+ORDER = ("-urgency", F("due_at").asc(nulls_last=True), "pk")
+
+
+def inbox(
+    user,
+    *,
+    box: str = "todo",
+    kind: str = "",
+    urgency: int | None = None,
+    overdue: bool | None = None,
+    after: str = "",
+    size: int = PAGE_SIZE,
+):
+    """One keyset page of a box and the cursor of the next page (or ``""``).
+
+    The order — overdue first, then urgency, due time, id — is read as two segments, each
+    served in index order (overdue rows, then the others), so no page sorts the user's whole
+    box. At most three queries (delegations, then one or two segments), whatever the size.
+    Raises :class:`BadCursor` for a cursor that was not ours.
+    """
+    if box not in BOXES:
+        raise ValueError(box)
+    if not is_business_user(user):
+        return [], ""
+    cursor = decode_cursor(after) if after else None
+    now = cursor["n"] if cursor else timezone.now()
+    rows, live = _box_queryset(user, box)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if urgency is not None:
+        rows = rows.filter(urgency=urgency)
+    if box != "mine":
+        rows = rows.select_related("assignee", "delegate_for", "decided_by")
+    else:
+        rows = rows.select_related("submitter")
+    late = live & Q(due_at__lt=now)
+    segments = []
+    if overdue is not False and box in ("todo", "mine"):
+        segments.append((1, rows.filter(late)))
+    if overdue is not True:
+        segments.append((0, rows.exclude(late) if box in ("todo", "mine") else rows))
+    page = []
+    for flag, segment in segments:
+        if cursor is not None:
+            if cursor["o"] < flag:
+                continue  # the cursor is already past this segment
+            if cursor["o"] == flag:
+                segment = segment.filter(_after(cursor))
+        for row in segment.order_by(*ORDER)[: size + 1 - len(page)]:
+            row.overdue = flag
+            page.append(row)
+        if len(page) > size:
+            break
+    if len(page) > size:
+        page = page[:size]
+        return page, encode_cursor(page[-1], now)
+    return page, ""
+
+
+def todo_count(user) -> int:
+    """For the top-bar badge: at most ``CAP + 1`` rows are counted ("99+")."""
+    if not is_business_user(user):
+        return 0
+    return _todo(user).values("pk")[: CAP + 1].count()
+
+
+def run_get_for(user, pk) -> Run:
+    """A run the user takes part in (submitter, assignee, delegate, copy) and may see; else 404."""
+    if not is_business_user(user):
+        raise Http404
+    run = Run.objects.select_related("route", "submitter").filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    if run.submitter_id != user.pk:
+        people = [user.pk, *delegators_of(user)]
+        if not WorkItem.objects.filter(
+            Q(assignee_id__in=people) | Q(delegate_for=user) | Q(decided_by=user), run=run
+        ).exists():
+            raise Http404
+    spec = registry.get(run.kind)
+    subject = spec.model._default_manager.filter(pk=run.subject_id).first()
+    if subject is None or not spec.can_view(user, subject):
+        raise Http404
+    run.subject = subject
+    run.spec = spec
+    return run
+
+
+def item_get_for(user, pk) -> WorkItem:
+    """A work item the user may decide (assignee, the person they act for, or a delegate)."""
+    if not is_business_user(user):
+        raise Http404
+    item = WorkItem.objects.select_related("run", "assignee", "delegate_for").filter(pk=pk).first()
+    if item is None or item.is_cc or not may_decide(user, item):
+        raise Http404
+    return item
+
+
+def open_items_for(user, run: Run) -> list[WorkItem]:
+    """The user's open items on this run (their own and those they act for)."""
+    people = [user.pk, *delegators_of(user)]
+    return list(
+        WorkItem.objects.filter(
+            Q(assignee_id__in=people) | Q(delegate_for=user),
+            run=run,
+            state=ItemState.OPEN,
+            is_cc=False,
+        ).select_related("assignee", "delegate_for")
+    )
+
+
+def handling_record(run: Run) -> list[RunEvent]:
+    return list(
+        RunEvent.objects.filter(run=run)
+        .select_related("actor", "on_behalf_of")
+        .order_by("at", "id")
+    )
+
+
+def run_steps(run: Run) -> list[dict]:
+    """The route as steps, each with where it stands in this run (for the Steps display)."""
+    done = set(executed_steps(run))
+    current = run.current_step
+    holders: dict[int, list[str]] = {}
+    for item in WorkItem.objects.filter(run=run, state=ItemState.OPEN, is_cc=False).select_related(
+        "assignee"
+    ):
+        holders.setdefault(item.step_order, []).append(str(item.assignee))
+    steps = []
+    for step in run.route.steps.order_by("order"):
+        if step.order == current and run.state == RunState.RUNNING:
+            status = "current"
+        elif step.order in done:
+            status = "done"
+        else:
+            status = "waiting"
+        steps.append({"step": step, "status": status, "holders": holders.get(step.order, [])})
+    return steps
+
+
+def earlier_steps(run: Run, item: WorkItem) -> list[dict]:
+    names = {s.order: s.name for s in run.route.steps.all()}
+    return [
+        {"order": o, "name": names.get(o, str(o))}
+        for o in executed_steps(run)
+        if o < item.step_order
+    ]
+
+
+def routes_for(user, unit_ids) -> list[Route]:
+    return list(
+        Route.objects.filter(unit_id__in=unit_ids, active=True, deleted_at__isnull=True)
+        .select_related("unit")
+        .order_by("unit_id", "kind", "id")
+    )
+
+
+def route_get_for(unit_ids, pk) -> Route:
+    route = (
+        Route.objects.filter(unit_id__in=unit_ids, deleted_at__isnull=True, pk=pk)
+        .select_related("unit")
+        .first()
+    )
+    if route is None:
+        raise Http404
+    return route
