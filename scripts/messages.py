@@ -22,7 +22,13 @@ LOCALE = ROOT / "zhongshu" / "locale"
 
 
 # Where OpenCC's character conversion picks the less usual form for an office system.
-TRADITIONAL_FIXES = {"賬戶": "帳戶", "賬號": "帳號", "併發放": "並發放", "會籤": "會簽", "加籤": "加簽"}
+TRADITIONAL_FIXES = {
+    "賬戶": "帳戶",
+    "賬號": "帳號",
+    "併發放": "並發放",
+    "會籤": "會簽",
+    "加籤": "加簽",
+}
 
 
 def catalog(lang: str) -> Path:
