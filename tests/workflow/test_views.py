@@ -252,3 +252,11 @@ def test_inbox_page_queries_do_not_grow_with_the_rows(client, route, people, mak
 
     assert "多14" in body
     assert len(many) == len(few) <= 12
+
+
+def test_inbox_auto_refresh_is_marked_as_polling_so_sessions_still_go_idle(client, people):
+    """The idle timeout ignores requests with X-Zhongshu-Poll (CONVENTIONS.md, sessions)."""
+    login(client, people["head"])
+    html = client.get(reverse("workflow:inbox")).content.decode()
+    assert 'hx-trigger="every 60s"' in html
+    assert "X-Zhongshu-Poll" in html
