@@ -257,3 +257,32 @@ def route_get_for(unit_ids, pk) -> Route:
     if route is None:
         raise Http404
     return route
+
+
+def colleagues_for(run, user):
+    """People of the run's unit one may transfer to or add as a signer (the service checks
+    again that they may see the subject)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(unit_id=run.unit_id, is_active=True, closed_at__isnull=True, admin_role="")
+        .exclude(pk=user.pk)
+        .order_by("full_name")
+    )
+
+
+def common_opinions_of(user):
+    from .models import CommonOpinion
+
+    return CommonOpinion.objects.filter(user=user)
+
+
+def current_delegation_of(user):
+    from .models import Delegation
+
+    return (
+        Delegation.objects.filter(person=user, deleted_at__isnull=True)
+        .select_related("delegate")
+        .first()
+    )

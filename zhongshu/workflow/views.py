@@ -24,7 +24,7 @@ from zhongshu.core.denials import deny
 from . import registry, selectors, services
 from .errors import AlreadyHandled, NotYours, WorkflowError
 from .forms import DelegationForm, OpinionForm, RouteForm, StepFormSet
-from .models import CommonOpinion, Decision, Delegation, RunState, StepMode, Urgency
+from .models import Decision, RunState, StepMode, Urgency
 
 BOX_LABELS = {
     "todo": gettext_lazy("To do"),
@@ -163,19 +163,12 @@ def _panel_context(request, run) -> dict:
         decisions = list(services.STEP_DECISIONS)
     colleagues = []
     if item is not None and item.step_order:
-        colleagues = (
-            get_user_model()
-            .objects.filter(
-                unit_id=run.unit_id, is_active=True, closed_at__isnull=True, admin_role=""
-            )
-            .exclude(pk=request.user.pk)
-            .order_by("full_name")
-        )
+        colleagues = selectors.colleagues_for(run, request.user)
     return {
         "item": item,
         "decisions": [(d.value, d.label) for d in decisions],
         "opinion_required": sorted(d.value for d in services.OPINION_REQUIRED),
-        "common_opinions": CommonOpinion.objects.filter(user=request.user)[:20],
+        "common_opinions": selectors.common_opinions_of(request.user)[:20],
         "earlier_steps": selectors.earlier_steps(run, item) if item else [],
         "colleagues": colleagues,
         "idempotency_key": uuid.uuid4().hex,
@@ -401,12 +394,10 @@ def my_settings(request):
             for message in exc.messages:
                 messages.error(request, message)
     context = {
-        "opinions": CommonOpinion.objects.filter(user=user),
+        "opinions": selectors.common_opinions_of(user),
         "opinion_form": opinion_form,
         "delegation_form": delegation_form,
-        "delegation": Delegation.objects.filter(person=user, deleted_at__isnull=True)
-        .select_related("delegate")
-        .first(),
+        "delegation": selectors.current_delegation_of(user),
         "inbox_url": reverse("workflow:inbox"),
     }
     return render(request, "workflow/settings.html", context)
