@@ -5,6 +5,9 @@ refusal leaves one ``access.denied`` event. Call it outside ``transaction.atomic
 exception it raises would roll the event back with the block.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -32,3 +35,25 @@ def deny(request, *, status: int = 403, object_type: str = "", object_id="") -> 
     if status == 404:
         raise Http404
     raise PermissionDenied
+
+
+def require(predicate, *, status: int = 403, object_type: str = ""):
+    """View decorator: signed in, and ``predicate(user)`` true — otherwise :func:`deny` with
+    ``status`` (403 for pages, 404 for anything addressed by id), naming the requested ``pk``."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not predicate(request.user):
+                deny(
+                    request,
+                    status=status,
+                    object_type=object_type,
+                    object_id=kwargs.get("pk", ""),
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

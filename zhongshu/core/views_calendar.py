@@ -5,10 +5,7 @@ does not import org). Anyone else gets an audited 403 on the list and forms and 
 entry addressed by id.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import calendar, permissions, services_calendar
-from .denials import deny
+from .denials import deny, require
 from .forms import add_validation_errors
 from .forms_calendar import CalendarDayForm, CalendarDeleteForm
 from .models import CalendarDay, StaleVersionError
@@ -31,27 +28,10 @@ STALE = gettext_lazy(
 )
 
 
-def _required(status: int):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not permissions.allowed(PERMISSION, request.user):
-                deny(
-                    request,
-                    status=status,
-                    object_type="core.calendarday",
-                    object_id=kwargs.get("pk", ""),
-                )
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-calendar_page = _required(403)
-calendar_object = _required(404)
+calendar_page = require(permissions.checker(PERMISSION))
+calendar_object = require(
+    permissions.checker(PERMISSION), status=404, object_type="core.calendarday"
+)
 
 
 def _year(request) -> int:

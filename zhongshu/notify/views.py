@@ -4,10 +4,7 @@ A person sees only their own notifications (another's answers 404). The system a
 pages show robots, hosts and undelivered messages, never a title (三员 read no business content).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from zhongshu.core.denials import deny
+from zhongshu.core.denials import deny, require
 from zhongshu.core.rules import is_business_user, is_sysadmin
 
 from . import selectors, services, texts
@@ -24,20 +21,6 @@ from .forms import OutboxFilterForm, PreferencesForm, RobotForm, RobotHostForm
 from .models import NotificationPreference, OutboxMessage, RobotHost, RobotWebhook
 
 PAGE_SIZE = 50
-
-
-def _only(predicate):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not predicate(request.user):
-                deny(request, status=403)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _cursor(request) -> int | None:
@@ -60,7 +43,7 @@ def _page(request, rows):
 
 @never_cache
 @vary_on_headers("HX-Request")
-@_only(is_business_user)
+@require(is_business_user)
 def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
     rows, next_url = _page(
@@ -83,7 +66,7 @@ def notification_list(request):
 
 @never_cache
 @require_POST
-@_only(is_business_user)
+@require(is_business_user)
 def notification_read(request, pk):
     notification = selectors.notification_for(request.user, pk)
     if notification is None:
@@ -100,7 +83,7 @@ def notification_read(request, pk):
 
 @never_cache
 @require_POST
-@_only(is_business_user)
+@require(is_business_user)
 def notification_read_all(request):
     services.notifications_mark_all_read(actor=request.user)
     if request.htmx:
@@ -110,7 +93,7 @@ def notification_read_all(request):
 
 
 @never_cache
-@_only(is_business_user)
+@require(is_business_user)
 def preferences(request):
     current = {
         p.event: (p.email, p.robot)
@@ -130,7 +113,7 @@ def preferences(request):
 
 @never_cache
 @vary_on_headers("HX-Request")
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def outbox_list(request):
     form = OutboxFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
@@ -147,7 +130,7 @@ def outbox_list(request):
 
 @never_cache
 @require_POST
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def outbox_retry(request, pk):
     message = get_object_or_404(OutboxMessage, pk=pk)
     if message.status == "sent":
@@ -159,7 +142,7 @@ def outbox_retry(request, pk):
 
 
 @never_cache
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def robot_list(request):
     form = RobotForm(request.POST or None)
     status = 200
@@ -178,7 +161,7 @@ def robot_list(request):
 
 
 @never_cache
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def robot_edit(request, pk):
     robot = get_object_or_404(RobotWebhook.objects.select_related("department"), pk=pk)
     form = RobotForm(request.POST or None, instance=robot)
@@ -200,7 +183,7 @@ def robot_edit(request, pk):
 
 @never_cache
 @require_POST
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def robot_delete(request, pk):
     robot = get_object_or_404(RobotWebhook.objects.select_related("department"), pk=pk)
     services.robot_delete(actor=request.user, robot=robot)
@@ -209,7 +192,7 @@ def robot_delete(request, pk):
 
 
 @never_cache
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def host_list(request):
     form = RobotHostForm(request.POST or None)
     status = 200
@@ -225,7 +208,7 @@ def host_list(request):
 
 @never_cache
 @require_POST
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def host_delete(request, pk):
     entry = RobotHost.objects.filter(pk=pk).first()
     if entry is None:

@@ -5,10 +5,7 @@ roles, clearances and administrator roles, the audit administrator reads the aud
 Each page lets exactly one of them in; the services check the role again.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from zhongshu.core.denials import deny
+from zhongshu.core.denials import deny, require
 from zhongshu.core.forms import add_validation_errors
 from zhongshu.core.models import StaleVersionError, SystemConfig
 from zhongshu.core.rules import is_secadmin, is_sysadmin
@@ -30,22 +27,6 @@ PAGE_SIZE = 50
 STALE_TEXT = gettext_lazy(
     "Someone else changed this in the meantime. Reload the page and apply your change again."
 )
-
-
-def _only(predicate):
-    """Signed in and holding the one administrator role the page is for; 403 otherwise."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not predicate(request.user):
-                deny(request, status=403)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _accounts_page(request, *, with_roles: bool = False):
@@ -77,7 +58,7 @@ def _list_template(request, name: str) -> str:
 
 
 @vary_on_headers("HX-Request")
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def account_list(request):
     form, rows, next_url = _accounts_page(request)
     context = {"filter_form": form, "rows": rows, "next_url": next_url}
@@ -85,7 +66,7 @@ def account_list(request):
 
 
 @never_cache
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def account_create(request):
     form = AccountCreateForm(request.POST or None)
     status = 200
@@ -105,7 +86,7 @@ def account_create(request):
 
 
 @never_cache
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def account_detail(request, pk):
     account = selectors.account_for_administrators(pk)
     context = {
@@ -137,7 +118,7 @@ ACCOUNT_ACTIONS = {
 
 @never_cache
 @require_POST
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def account_action(request, pk, action):
     if action not in ACCOUNT_ACTIONS:
         raise Http404
@@ -164,7 +145,7 @@ def account_action(request, pk, action):
 
 
 @never_cache
-@_only(is_sysadmin)
+@require(is_sysadmin)
 def config_edit(request):
     config = SystemConfig.get()
     form = ConfigForm(request.POST or None, instance=config)
@@ -192,7 +173,7 @@ def config_edit(request):
 
 
 @vary_on_headers("HX-Request")
-@_only(is_secadmin)
+@require(is_secadmin)
 def grant_list(request):
     form, rows, next_url = _accounts_page(request, with_roles=True)
     context = {"filter_form": form, "rows": rows, "next_url": next_url}
@@ -200,7 +181,7 @@ def grant_list(request):
 
 
 @never_cache
-@_only(is_secadmin)
+@require(is_secadmin)
 def grant_edit(request, pk):
     account = selectors.account_for_administrators(pk)
     is_self = account.pk == request.user.pk

@@ -1,11 +1,10 @@
 """The staff directory (通讯录): every business user looks up colleagues of their unit."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from zhongshu.core.denials import deny
+from zhongshu.core.denials import require
 
 from . import selectors
 from .predicates import can_manage_org, can_see_directory
@@ -20,10 +19,8 @@ def _int(value):
 
 @vary_on_headers("HX-Request")
 @require_GET
-@login_required
+@require(can_see_directory)
 def directory(request):
-    if not can_see_directory(request.user):
-        deny(request, status=403)
     q = request.GET.get("q", "").strip()[:60]
     department_id = _int(request.GET.get("department"))
     rows, next_after = selectors.people_page(

@@ -5,10 +5,7 @@ the role gets 403 on list pages and 404 on object pages (an object outside the u
 404 too), and each refusal is audited by ``core.denials.deny``.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhongshu.core.denials import deny
+from zhongshu.core.denials import deny, require
 from zhongshu.core.forms import add_validation_errors
 from zhongshu.core.models import StaleVersionError
 
@@ -38,22 +35,8 @@ STATUS_INVALID = 400
 STATUS_STALE = 412
 
 
-def _org_required(status: int):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not can_manage_org(request.user):
-                deny(request, status=status, object_id=kwargs.get("pk", ""))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-org_page = _org_required(403)  # lists, forms without an object, import and export
-org_object = _org_required(404)  # anything addressed by id
+org_page = require(can_manage_org)  # lists, forms without an object, import and export
+org_object = require(can_manage_org, status=404)  # anything addressed by id
 
 
 def _get(request, getter, pk, object_type: str):

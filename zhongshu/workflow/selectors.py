@@ -12,6 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from zhongshu.core.rules import is_business_user
+
 from . import registry
 from .models import ItemState, Route, Run, RunEvent, RunState, WorkItem
 from .services import delegators_of, executed_steps, may_decide
@@ -24,10 +26,6 @@ _SALT = "workflow.inbox"
 
 class BadCursor(ValueError):
     pass
-
-
-def is_business_user(user) -> bool:
-    return user.is_authenticated and user.is_active and not user.admin_role
 
 
 def _todo(user, delegators=None):

@@ -9,7 +9,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,7 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from zhongshu.core.denials import deny
+from zhongshu.core.denials import deny, require
+from zhongshu.core.rules import is_business_user
+from zhongshu.org.predicates import can_manage_org
 
 from . import registry, selectors, services
 from .errors import AlreadyHandled, NotYours, WorkflowError
@@ -34,31 +35,6 @@ BOX_LABELS = {
 }
 
 
-def _business(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not selectors.is_business_user(request.user):
-            deny(request, status=403)
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-def _org(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        from zhongshu.org.predicates import can_manage_org
-
-        if not can_manage_org(request.user):
-            deny(request, status=403, object_id=kwargs.get("pk", ""))
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
-
-
 def _int(value):
     try:
         return int(value)
@@ -69,7 +45,7 @@ def _int(value):
 # --- Inbox -------------------------------------------------------------------------------------
 
 
-@_business
+@require(is_business_user)
 @vary_on_headers("HX-Request")
 def inbox(request):
     box = request.GET.get("box", "todo")
@@ -115,7 +91,7 @@ def inbox(request):
     return render(request, template, context)
 
 
-@_business
+@require(is_business_user)
 @require_POST
 def batch_approve(request):
     """Approve several items at once where their step allows it (each in its own transaction)."""
@@ -178,7 +154,7 @@ def _panel_context(request, run) -> dict:
     }
 
 
-@_business
+@require(is_business_user)
 def run_detail(request, pk):
     run = _run_or_404(request, pk)
     context = {
@@ -191,7 +167,7 @@ def run_detail(request, pk):
     return render(request, "workflow/run_detail.html", context)
 
 
-@_business
+@require(is_business_user)
 @require_POST
 def decide(request, pk):
     try:
@@ -232,7 +208,7 @@ def decide(request, pk):
     return response
 
 
-@_business
+@require(is_business_user)
 @require_POST
 def withdraw(request, pk):
     run = _run_or_404(request, pk)
@@ -256,7 +232,7 @@ def _unit_ids(user):
     return visible_unit_ids(user)
 
 
-@_org
+@require(can_manage_org)
 def route_list(request):
     routes = selectors.routes_for(request.user, _unit_ids(request.user))
     labels = dict(registry.choices())
@@ -348,12 +324,12 @@ def _route_form(request, route=None):
     )
 
 
-@_org
+@require(can_manage_org)
 def route_create(request):
     return _route_form(request)
 
 
-@_org
+@require(can_manage_org)
 def route_edit(request, pk):
     try:
         route = selectors.route_get_for(_unit_ids(request.user), pk)
@@ -365,7 +341,7 @@ def route_edit(request, pk):
 # --- My opinions and delegation --------------------------------------------------------------
 
 
-@_business
+@require(is_business_user)
 def my_settings(request):
     user = request.user
     opinion_form = OpinionForm(prefix="op")
