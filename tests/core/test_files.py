@@ -158,6 +158,30 @@ def test_the_same_file_is_stored_once(staff, folders, media):
     assert len([p for p in (media / "media").rglob("*") if p.is_file()]) == 1
 
 
+def test_the_same_content_twice_on_one_owner_is_refused(staff, folders, media):
+    add(staff, "a.pdf", PDF)
+
+    message = _refused(staff, "renamed.pdf", PDF)
+
+    assert message == "This file is already attached as “a.pdf”."
+    assert list((media / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "empty.pdf"])
+def test_an_empty_file_is_refused(staff, folders, name):
+    assert _refused(staff, name, b"") == "The file is empty."
+
+
+def test_an_owner_kind_registered_without_an_edit_check_lets_nobody_edit(staff, folders):
+    registry, readers = folders
+    readers[1].add(staff.pk)
+
+    assert files.owner_get_for(staff, "test.folder", "1") == registry[1]
+    assert files.owner_get_for(staff, "test.folder", "2") is None
+    assert files.owner_get_for(staff, "test.folder", "404") is None  # get_owner raises KeyError
+    assert files.can_edit(staff, "test.folder", registry[1]) is False
+
+
 def test_the_stored_path_comes_from_the_hash_not_the_name(staff, folders, media):
     attachment = add(staff, "../../a.pdf", PDF)
 

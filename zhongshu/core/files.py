@@ -7,7 +7,12 @@ security.md D3, D4, E2–E5).
   unpacked size, entry count, no ``..``, no absolute paths, no links) and never extracted.
 - Contents are addressed by SHA-256 and stored once, under a path derived from the hash.
 - Who may download an attachment is the owning module's decision: modules register an owner
-  kind with a visibility check in ``AppConfig.ready()`` (core imports no module above it).
+  kind with a visibility check in ``AppConfig.ready()`` (core imports no module above it), and
+  optionally an edit check deciding who may add and remove files (nobody, when absent).
+- Removing an attachment sets ``deleted_at`` (security.md F9: "Delete" sets ``deleted_at``;
+  a hard purge only after the retention period, approved by two people). The removed row
+  keeps referring to its StoredFile, so the content stays stored and ``verify_files`` keeps
+  checking it: it is never an orphan, and nothing is deleted from storage on removal.
 """
 
 import codecs
@@ -22,14 +27,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import Attachment, Classification, FileKind, StoredFile
+from .models import Attachment, Classification, FileKind, StaleVersionError, StoredFile
 
 CHUNK = 1024 * 1024
 ZIP_MAX_UNPACKED_BYTES = 1024**3  # security.md E4
@@ -83,21 +89,32 @@ MARKUP_STARTS = (b"<!doctype html", b"<html", b"<svg", b"<?xml", b"<script", b"<
 # --- The owner registry ------------------------------------------------------------------------
 
 
+def _nobody(user, owner) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class OwnerKind:
     owner_type: str
     can_view: Callable  # (user, owner_id) -> bool
-    get_owner: Callable  # (owner_id) -> the owner object
+    get_owner: Callable  # (owner_id) -> the owner object, or None
     label: object
+    can_edit: Callable = _nobody  # (user, owner) -> bool
 
 
 _owners: dict[str, OwnerKind] = {}
 
 
-def register_owner(owner_type: str, *, can_view, get_owner, label) -> None:
-    """Called by the owning app's ``AppConfig.ready()``: ``can_view(user, owner_id) -> bool``
-    decides every download, ``get_owner(owner_id)`` returns the owning object."""
-    _owners[owner_type] = OwnerKind(owner_type, can_view, get_owner, label)
+def register_owner(owner_type: str, *, can_view, get_owner, label, can_edit=None) -> None:
+    """Called by the owning app's ``AppConfig.ready()``.
+
+    ``can_view(user, owner_id) -> bool`` decides every download and who sees the panel;
+    ``get_owner(owner_id)`` returns the owning object (None, or a lookup error, when there is
+    none); ``can_edit(user, owner) -> bool`` decides who may add and remove files — it gets the
+    object, since editing usually depends on its state (a draft, an approval still running).
+    Without ``can_edit`` nobody may add or remove files through the attachment pages.
+    """
+    _owners[owner_type] = OwnerKind(owner_type, can_view, get_owner, label, can_edit or _nobody)
 
 
 def unregister_owner(owner_type: str) -> None:
@@ -114,6 +131,30 @@ def can_view(user, attachment: Attachment) -> bool:
     if kind is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(kind.can_view(user, attachment.owner_id))
+
+
+def owner_get_for(user, owner_type: str, owner_id):
+    """The owner object if ``user`` may see it; None for an unregistered kind, an owner that
+    does not exist, or one the owning module hides from this user (fetch and authorise in one
+    call, STYLE.md "Selectors")."""
+    kind = _owners.get(owner_type)
+    if kind is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        if not kind.can_view(user, owner_id):
+            return None
+        return kind.get_owner(owner_id)
+    except (LookupError, ValueError, TypeError, ObjectDoesNotExist, ValidationError):
+        return None  # an id of the wrong shape or a vanished owner is simply "not there"
+
+
+def can_edit(user, owner_type: str, owner) -> bool:
+    """Whether ``user`` may add files to ``owner`` and remove them; nobody for an unregistered
+    kind or a kind registered without an edit check."""
+    kind = _owners.get(owner_type)
+    if kind is None or owner is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(kind.can_edit(user, owner))
 
 
 # --- Names ------------------------------------------------------------------------------------
@@ -274,8 +315,12 @@ def _spool(uploaded, limit: int) -> tuple[str, str, int]:
     too_big = ValidationError(
         _("The file is larger than the limit of %(limit)s MB.") % {"limit": _limit_mb(limit)}
     )
-    if getattr(uploaded, "size", None) is not None and uploaded.size > limit:
+    empty = ValidationError(_("The file is empty."))
+    declared = getattr(uploaded, "size", None)
+    if declared is not None and declared > limit:
         raise too_big
+    if declared == 0:
+        raise empty
     fd, path = tempfile.mkstemp(prefix="zhongshu-upload-", dir=_temp_dir())
     digest, size = hashlib.sha256(), 0
     try:
@@ -288,6 +333,8 @@ def _spool(uploaded, limit: int) -> tuple[str, str, int]:
                     raise too_big
                 digest.update(chunk)
                 out.write(chunk)
+        if size == 0:
+            raise empty
     except BaseException:
         os.unlink(path)
         raise
@@ -320,12 +367,33 @@ def _store(path: str, sha256: str, size: int, kind: str) -> tuple[StoredFile, bo
     return row, wrote
 
 
+def _refuse_duplicate(owner_type: str, owner_id: str, stored: StoredFile) -> None:
+    """Refuse a content this owner already has. The StoredFile row is locked first, so two
+    submissions of the same file at the same moment wait for each other and the second sees
+    the first (on SQLite every write transaction is already serialised)."""
+    StoredFile.objects.select_for_update().filter(pk=stored.pk).first()
+    existing = (
+        Attachment.objects.filter(
+            owner_type=owner_type, owner_id=owner_id, stored_file=stored, deleted_at__isnull=True
+        )
+        .only("name")
+        .first()
+    )
+    if existing is not None:
+        raise ValidationError(
+            _("This file is already attached as “%(name)s”.") % {"name": existing.name},
+            code="duplicate",
+        )
+
+
 def attachment_add(*, actor, owner_type: str, owner, uploaded) -> Attachment:
     """Attach an uploaded file to ``owner`` (security.md D3, D4, E2–E5; CONVENTIONS.md "Files").
 
-    Size first (``ATTACHMENT_MAX_BYTES``), then the type from the content, then the content is
-    stored once by its SHA-256; the Attachment row and its audit event are written in one
-    transaction. Our temp file is removed whether the upload is accepted or refused.
+    Size first (``ATTACHMENT_MAX_BYTES``; an empty file is refused too), then the type from
+    the content, then the content is stored once by its SHA-256; the Attachment row and its
+    audit event are written in one transaction. The same content attached twice to the same
+    owner (a double submission) is refused: the second would only repeat the first. Our temp
+    file is removed whether the upload is accepted or refused.
     """
     kind_entry = _owners.get(owner_type)
     if kind_entry is None:
@@ -337,6 +405,7 @@ def attachment_add(*, actor, owner_type: str, owner, uploaded) -> Attachment:
         kind = check_type(path, name)
         with transaction.atomic():
             stored, wrote = _store(path, sha256, size, kind)
+            _refuse_duplicate(owner_type, str(owner.pk), stored)
             attachment = Attachment(
                 unit_id=getattr(owner, "unit_id", None),
                 owner_type=owner_type,
@@ -370,12 +439,53 @@ def attachment_add(*, actor, owner_type: str, owner, uploaded) -> Attachment:
     return attachment
 
 
+@transaction.atomic
+def attachment_remove(*, actor, attachment: Attachment) -> None:
+    """Remove an attachment from its owner (security.md F9, C1): ``deleted_at`` is set and a
+    ``file.removed`` event written in the same transaction, as ``attachment_add`` does.
+
+    The StoredFile is kept: the removed row still refers to it (other attachments may too), so
+    the content stays under the retention rules and ``verify_files`` keeps verifying it; a
+    hard purge is a separate, approved step. Who may remove is the caller's check
+    (:func:`can_edit`). Removing a removed attachment raises ValidationError, also when
+    someone removed it at the same moment.
+    """
+    already = ValidationError(_("This file was already removed."), code="removed")
+    if attachment.deleted_at is not None:
+        raise already
+    attachment.deleted_at = timezone.now()
+    try:
+        attachment.save_versioned(
+            actor=actor, expected_version=attachment.version, update_fields=["deleted_at"]
+        )
+    except StaleVersionError:
+        attachment.deleted_at = None
+        if Attachment.objects.filter(pk=attachment.pk, deleted_at__isnull=False).exists():
+            raise already from None
+        raise
+    stored = attachment.stored_file
+    audit.record(
+        "file.removed",
+        actor=actor,
+        obj=attachment,
+        classification=attachment.classification,
+        detail={
+            "owner_type": attachment.owner_type,
+            "owner_id": attachment.owner_id,
+            "sha256": stored.sha256,
+            "size": stored.size,
+            "kind": stored.kind,
+        },
+    )
+
+
 def attachments_for(owner_type: str, owner_id) -> list[Attachment]:
-    """The live attachments of one owner, oldest first (the caller has checked visibility)."""
+    """The live attachments of one owner, oldest first, with their content row and uploader in
+    the same query (the caller has checked visibility)."""
     return list(
         Attachment.objects.filter(
             owner_type=owner_type, owner_id=str(owner_id), deleted_at__isnull=True
-        ).select_related("stored_file")
+        ).select_related("stored_file", "uploaded_by")
     )
 
 

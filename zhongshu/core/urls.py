@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_audit, views_files
+from . import views, views_attachments, views_audit, views_files
 
 app_name = "core"
 
@@ -13,4 +13,15 @@ urlpatterns = [
     path("audit/<int:pk>/", views_audit.audit_detail, name="audit_detail"),
     path("calendar/", include("zhongshu.core.urls_calendar")),
     path("files/<int:pk>/", views_files.file_download, name="file_download"),
+    path("files/<int:pk>/delete/", views_attachments.attachment_delete, name="attachment_delete"),
+    path(
+        "files/of/<str:owner_type>/<str:owner_id>/",
+        views_attachments.attachment_panel,
+        name="attachment_panel",
+    ),
+    path(
+        "files/of/<str:owner_type>/<str:owner_id>/upload/",
+        views_attachments.attachment_upload,
+        name="attachment_upload",
+    ),
 ]
