@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from zhongshu.org.api import DepartmentViewSet, MeView, PersonViewSet
-from zhongshu.workflow.api import InboxView, WorkItemViewSet
+from zhongshu.workflow.api import InboxView, RunViewSet, WorkItemViewSet
 
 from . import views
 
@@ -17,6 +17,7 @@ router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("people", PersonViewSet, basename="person")
 router.register("work-items", WorkItemViewSet, basename="work-item")
+router.register("runs", RunViewSet, basename="run")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),

@@ -284,3 +284,45 @@ def account_for_administrators(pk) -> User:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(User.objects.select_related("unit", "clearance_granted_by"), pk=pk)
+
+
+def colleague_candidates(user, *, q: str = "", pk=None, limit: int = 20) -> tuple[list[User], bool]:
+    """Colleagues ``user`` may hand work to (the picker of transfer, 加签 and delegation).
+
+    Active business users of the user's own unit — never the three administrators, closed or
+    disabled accounts, other units, or the user themself — matching ``q`` by name, user name or
+    the name of one of their departments; or the one with ``pk``. At most ``limit`` rows, and
+    whether there were more. Two queries whatever the size: the people, then their live posts
+    (``live_posts``, primary first). The services check the chosen person again.
+    """
+    q = (q or "").strip()[:60]
+    if not user.is_authenticated or user.admin_role or user.unit_id is None:
+        return [], False
+    if not q and pk is None:
+        return [], False
+    people = User.objects.filter(
+        unit_id=user.unit_id, is_active=True, closed_at__isnull=True, admin_role=""
+    ).exclude(pk=user.pk)
+    if pk is not None:
+        people = people.filter(pk=pk)
+    if q:
+        in_department = Membership.objects.filter(
+            user=OuterRef("pk"),
+            deleted_at__isnull=True,
+            department__deleted_at__isnull=True,
+            department__name__icontains=q,
+        )
+        people = people.filter(
+            Q(full_name__icontains=q) | Q(username__icontains=q) | Exists(in_department)
+        )
+    posts = (
+        Membership.objects.filter(deleted_at__isnull=True, department__deleted_at__isnull=True)
+        .select_related("department")
+        .order_by("-is_primary", "sort_order", "id")
+    )
+    rows = list(
+        people.prefetch_related(
+            Prefetch("memberships", queryset=posts, to_attr="live_posts")
+        ).order_by("full_name", "pk")[: limit + 1]
+    )
+    return rows[:limit], len(rows) > limit

@@ -28,3 +28,7 @@ class AlreadyHandled(WorkflowError):
         else:
             message = _("Already handled.")
         super().__init__(message)
+
+
+class TooLate(WorkflowError):
+    """The run moved on (it ended, or someone acted) so the move is no longer possible (409)."""

@@ -22,6 +22,15 @@ class StepForm(forms.Form):
     rule = forms.ChoiceField(label=_("Who acts"), choices=AssigneeRule.choices)
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
     position = forms.ModelChoiceField(label=_("Position"), queryset=None, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=(),
+        required=False,
+        help_text=_(
+            "With “Position or role in a department”: only the people of the department "
+            "(and position, if chosen) who hold this role."
+        ),
+    )
     person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
     mode = forms.ChoiceField(label=_("Mode"), choices=StepMode.choices, initial=StepMode.ONE)
     condition_field = forms.ChoiceField(label=_("Only when"), choices=(), required=False)
@@ -37,9 +46,10 @@ class StepForm(forms.Form):
     cc = forms.ModelMultipleChoiceField(label=_("Copy to"), queryset=None, required=False)
 
     def __init__(self, *args, unit=None, kind="", **kwargs):
-        from zhongshu.org.models import Department, Position, User
+        from zhongshu.org.models import Department, Position, Role, User
 
         super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "—"), *Role.choices]
         people = User.objects.filter(
             unit=unit, is_active=True, closed_at__isnull=True, admin_role=""
         )

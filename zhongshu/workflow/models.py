@@ -257,6 +257,12 @@ class WorkItem(models.Model):
         _("state"), max_length=10, choices=ItemState.choices, default=ItemState.OPEN
     )
     is_cc = models.BooleanField(_("copy"), default=False)
+    read_at = models.DateTimeField(
+        _("read at"),
+        null=True,
+        blank=True,
+        help_text="Copies only: when the recipient first opened the run.",
+    )
     read_only = models.BooleanField(default=False)
     batch_allowed = models.BooleanField(default=False)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)

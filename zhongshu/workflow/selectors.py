@@ -99,6 +99,7 @@ def inbox(
     kind: str = "",
     urgency: int | None = None,
     overdue: bool | None = None,
+    unread: bool | None = None,
     after: str = "",
     size: int = PAGE_SIZE,
 ):
@@ -107,6 +108,7 @@ def inbox(
     The order — overdue first, then urgency, due time, id — is read as two segments, each
     served in index order (overdue rows, then the others), so no page sorts the user's whole
     box. At most three queries (delegations, then one or two segments), whatever the size.
+    ``unread`` filters the copies (``cc`` box) by whether they were read.
     Raises :class:`BadCursor` for a cursor that was not ours.
     """
     if box not in BOXES:
@@ -120,6 +122,8 @@ def inbox(
         rows = rows.filter(kind=kind)
     if urgency is not None:
         rows = rows.filter(urgency=urgency)
+    if box == "cc" and unread is not None:
+        rows = rows.filter(read_at__isnull=unread)
     if box != "mine":
         rows = rows.select_related("assignee", "delegate_for", "decided_by")
     else:
@@ -153,6 +157,17 @@ def todo_count(user) -> int:
     if not is_business_user(user):
         return 0
     return _todo(user).values("pk")[: CAP + 1].count()
+
+
+def cc_unread_count(user) -> int:
+    """Copies not read yet, for the cc tab: at most ``CAP + 1`` rows are counted ("99+")."""
+    if not is_business_user(user):
+        return 0
+    return (
+        WorkItem.objects.filter(assignee=user, is_cc=True, read_at__isnull=True)
+        .values("pk")[: CAP + 1]
+        .count()
+    )
 
 
 def run_get_for(user, pk) -> Run:
@@ -257,17 +272,21 @@ def route_get_for(unit_ids, pk) -> Route:
     return route
 
 
-def colleagues_for(run, user):
-    """People of the run's unit one may transfer to or add as a signer (the service checks
-    again that they may see the subject)."""
-    from django.contrib.auth import get_user_model
+PICKER_SIZE = 20
 
-    return (
-        get_user_model()
-        .objects.filter(unit_id=run.unit_id, is_active=True, closed_at__isnull=True, admin_role="")
-        .exclude(pk=user.pk)
-        .order_by("full_name")
-    )
+
+def colleague_choices(user, *, q: str = "", chosen=None) -> tuple[list, bool]:
+    """The colleague picker's list (transfer, 加签, delegation): at most ``PICKER_SIZE`` matches
+    of ``q`` and whether there are more, with the person already ``chosen`` (a pk) kept on top
+    so a form shown again does not lose the choice. The services check the person again (same
+    unit, active, able to see the subject)."""
+    from zhongshu.org.selectors import colleague_candidates
+
+    people, more = colleague_candidates(user, q=q, limit=PICKER_SIZE)
+    if chosen is not None and all(p.pk != chosen for p in people):
+        picked, _ = colleague_candidates(user, pk=chosen)
+        people = picked + people
+    return people, more
 
 
 def common_opinions_of(user):

@@ -19,7 +19,7 @@ from zhongshu.core import audit
 
 from . import registry
 from .conditions import holds
-from .errors import AlreadyHandled, NotYours, WorkflowError
+from .errors import AlreadyHandled, NotYours, TooLate, WorkflowError
 from .models import (
     AssigneeRule,
     CommonOpinion,
@@ -636,6 +636,15 @@ def has_decisions(run: Run) -> bool:
     return RunEvent.objects.filter(run=run, verb__in=ACTED_VERBS).exists()
 
 
+def may_withdraw(user, run: Run) -> bool:
+    """The submitter, while the run is live and nobody has acted on it (or it was returned)."""
+    return (
+        run.submitter_id == getattr(user, "pk", None)
+        and run.is_live
+        and (run.state == RunState.RETURNED or not has_decisions(run))
+    )
+
+
 @transaction.atomic
 def withdraw(*, actor, run: Run) -> Run:
     """The submitter takes the run back while nobody has acted yet (CONVENTIONS.md)."""
@@ -645,9 +654,9 @@ def withdraw(*, actor, run: Run) -> Run:
     if run.submitter_id != actor.pk:
         raise NotYours(_("This approval is not yours."))
     if not run.is_live:
-        raise WorkflowError(_("This approval has already ended."))
+        raise TooLate(_("This approval has already ended."))
     if run.state == RunState.RUNNING and has_decisions(run):
-        raise WorkflowError(_("Someone has already acted on it; it can no longer be withdrawn."))
+        raise TooLate(_("Someone has already acted on it; it can no longer be withdrawn."))
     WorkItem.objects.filter(run=run, state=ItemState.OPEN).update(
         state=ItemState.CANCELLED, decided_by=actor, decided_at=timezone.now()
     )
@@ -661,6 +670,21 @@ def withdraw(*, actor, run: Run) -> Run:
     _callback(run, ctx.subject, "withdrawn", actor)
     _audit("workflow.withdraw", actor=actor, run=run)
     return run
+
+
+# --- Copies (抄送) --------------------------------------------------------------------------
+
+
+def cc_mark_read(*, actor, run: Run | None = None) -> int:
+    """Mark ``actor``'s copies read: those of ``run`` when they open it, or all of them ("mark
+    all read" in the cc box). Reading writes nothing when there is nothing new, so opening a
+    run stays a read for the database (SQLite takes its write lock for any UPDATE)."""
+    items = WorkItem.objects.filter(assignee=actor, is_cc=True, read_at__isnull=True)
+    if run is not None:
+        items = items.filter(run=run)
+    if not items.exists():
+        return 0
+    return items.update(read_at=timezone.now())
 
 
 # --- Routes ------------------------------------------------------------------------------------
@@ -683,8 +707,9 @@ STEP_FIELDS = (
 
 
 def _validate_steps(unit, kind: str, steps: list[dict]) -> None:
-    """Refuse a route with a step that can resolve to nobody (issue #3, "Bad input")."""
-    from zhongshu.org.models import Department
+    """Refuse a route with a step that can resolve to nobody (issue #3, "Bad input"): a
+    department's position or business role that no active person of it holds, among others."""
+    from zhongshu.org.models import Department, Role
 
     if not steps:
         raise ValidationError({"steps": _("A route needs at least one step.")})
@@ -696,6 +721,10 @@ def _validate_steps(unit, kind: str, steps: list[dict]) -> None:
         problem = None
         if rule not in AssigneeRule.values:
             problem = _("choose who acts")
+        elif data.get("role") and data["role"] not in Role.values:
+            problem = _("choose a role from the list")
+        elif data.get("role") and rule != AssigneeRule.ROLE_IN_DEPARTMENT:
+            problem = _("a role applies only to “Position or role in a department”")
         elif data.get("condition_field") and data["condition_field"] not in spec.condition_fields:
             problem = _("the condition field is not one this business type offers")
         elif rule == AssigneeRule.PERSON:

@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from zhongshu.core import badges
 from zhongshu.core.denials import deny, require
 from zhongshu.core.rules import is_business_user
 from zhongshu.org.predicates import can_manage_org
@@ -25,7 +26,7 @@ from zhongshu.org.predicates import can_manage_org
 from . import registry, selectors, services
 from .errors import AlreadyHandled, NotYours, WorkflowError
 from .forms import DelegationForm, OpinionForm, RouteForm, StepFormSet
-from .models import Decision, RunState, StepMode, Urgency
+from .models import Decision, StepMode, Urgency
 
 BOX_LABELS = {
     "todo": gettext_lazy("To do"),
@@ -56,6 +57,7 @@ def inbox(request):
     if urgency not in Urgency.values:
         urgency = None
     overdue = {"1": True, "0": False}.get(request.GET.get("overdue", ""))
+    unread = {"1": True, "0": False}.get(request.GET.get("unread", "")) if box == "cc" else None
     try:
         rows, cursor = selectors.inbox(
             request.user,
@@ -63,6 +65,7 @@ def inbox(request):
             kind=kind,
             urgency=urgency,
             overdue=overdue,
+            unread=unread,
             after=request.GET.get("after", "")[:2000],
         )
     except selectors.BadCursor:
@@ -82,6 +85,8 @@ def inbox(request):
         "kind": kind,
         "urgency": urgency,
         "overdue": request.GET.get("overdue", ""),
+        "unread": request.GET.get("unread", "") if box == "cc" else "",
+        "cc_unread": badges.display(selectors.cc_unread_count(request.user)),
         "kinds": registry.choices(),
         "urgencies": Urgency.choices,
         "next_url": next_url,
@@ -117,6 +122,15 @@ def batch_approve(request):
     return redirect("workflow:inbox")
 
 
+@require(is_business_user)
+@require_POST
+def cc_read_all(request):
+    """The cc box's "Mark all read" (抄送我的)."""
+    services.cc_mark_read(actor=request.user)
+    messages.success(request, _("Every copy was marked read."))
+    return redirect(f"{reverse('workflow:inbox')}?box=cc")
+
+
 # --- A run and its decision panel -------------------------------------------------------------
 
 
@@ -137,26 +151,34 @@ def _panel_context(request, run) -> dict:
         decisions = list(services.READ_ONLY_DECISIONS)
     elif item is not None:
         decisions = list(services.STEP_DECISIONS)
-    colleagues = []
-    if item is not None and item.step_order:
-        colleagues = selectors.colleagues_for(run, request.user)
+    picker = Decision.TRANSFER in decisions
+    people_q = request.GET.get("q", "").strip()[:60] if picker else ""
+    chosen = _int(request.POST.get("to_user")) if picker else None
+    people, more = (
+        selectors.colleague_choices(request.user, q=people_q, chosen=chosen)
+        if picker
+        else ([], False)
+    )
     return {
         "item": item,
         "decisions": [(d.value, d.label) for d in decisions],
         "opinion_required": sorted(d.value for d in services.OPINION_REQUIRED),
         "common_opinions": selectors.common_opinions_of(request.user)[:20],
         "earlier_steps": selectors.earlier_steps(run, item) if item else [],
-        "colleagues": colleagues,
+        "picker": picker,
+        "picker_q": people_q,
+        "picker_people": people,
+        "picker_more": more,
+        "picker_chosen": chosen,
         "idempotency_key": uuid.uuid4().hex,
-        "can_withdraw": run.submitter_id == request.user.pk
-        and run.is_live
-        and (run.state == RunState.RETURNED or not services.has_decisions(run)),
+        "can_withdraw": services.may_withdraw(request.user, run),
     }
 
 
 @require(is_business_user)
 def run_detail(request, pk):
     run = _run_or_404(request, pk)
+    services.cc_mark_read(actor=request.user, run=run)  # a copy is read once opened
     context = {
         "run": run,
         "steps": selectors.run_steps(run),
@@ -208,6 +230,25 @@ def decide(request, pk):
     return response
 
 
+PICKER_FIELDS = ("to_user", "dg-delegate")
+
+
+@require(is_business_user)
+@require_GET
+def colleague_search(request):
+    """The colleague picker's options (htmx partial): at most 20 active business users of the
+    user's unit matching ``q`` by name, user name or department, as radio buttons named after
+    the form field asking (``field``). Without JavaScript the pages run the same search on a
+    plain GET and render the same partial."""
+    field = request.GET.get("field", "")
+    if field not in PICKER_FIELDS:
+        field = PICKER_FIELDS[0]
+    q = request.GET.get("q", "").strip()[:60]
+    people, more = selectors.colleague_choices(request.user, q=q)
+    context = {"field": field, "q": q, "people": people, "more": more, "chosen": None}
+    return render(request, "workflow/_people_options.html", context)
+
+
 @require(is_business_user)
 @require_POST
 def withdraw(request, pk):
@@ -250,7 +291,7 @@ def _steps_from(formset) -> list[dict]:
             continue
         data = dict(form.cleaned_data)
         data.pop("DELETE", None)
-        data["role"] = ""
+        data["role"] = data.get("role") or ""
         data["cc"] = list(data.get("cc") or [])
         steps.append(data)
     return steps
@@ -263,6 +304,7 @@ def _initial_steps(route) -> list[dict]:
             "rule": s.rule,
             "department": s.department_id,
             "position": s.position_id,
+            "role": s.role,
             "person": s.person_id,
             "mode": s.mode,
             "condition_field": s.condition_field,
@@ -369,10 +411,19 @@ def my_settings(request):
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+    chosen = None
+    if delegation_form.is_bound:
+        chosen = _int(delegation_form.data.get("dg-delegate"))
+    people_q = request.GET.get("q", "").strip()[:60]
+    people, more = selectors.colleague_choices(user, q=people_q, chosen=chosen)
     context = {
         "opinions": selectors.common_opinions_of(user),
         "opinion_form": opinion_form,
         "delegation_form": delegation_form,
+        "picker_q": people_q,
+        "picker_people": people,
+        "picker_more": more,
+        "picker_chosen": chosen,
         "delegation": selectors.current_delegation_of(user),
         "inbox_url": reverse("workflow:inbox"),
     }
