@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages Zhongshu needs that `dpkg -s` reports missing (CONVENTIONS.md).
-#   run   fonts for documents (fonts-noto-cjk, fonts-lxgw-wenkai) and gettext for translations
+#   run   fonts for documents (fonts-noto-cjk, fonts-lxgw-wenkai; fontconfig's fc-list finds
+#         them), Pango for WeasyPrint's PDF output (libpango-1.0-0, libpangoft2-1.0-0) and
+#         gettext for translations
 #   test  the same plus chromium for the browser tests
 #   ci    the same plus postgresql and redis-server, which .ci/run starts when not running
 set -euo pipefail
 purpose=${1:-run}
-packages=(fonts-noto-cjk fonts-lxgw-wenkai gettext)
+packages=(fonts-noto-cjk fonts-lxgw-wenkai fontconfig libpango-1.0-0 libpangoft2-1.0-0 gettext)
 case "$purpose" in
   run) ;;
   test) packages+=(chromium) ;;

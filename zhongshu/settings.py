@@ -412,6 +412,33 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 100) * 1024 * 1024
 SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 NOTIFY_ROBOT_ALLOW_LOOPBACK = False  # tests only: robots at http://127.0.0.1 (notify.delivery)
 
+# --- Documents: fonts of the GB/T 9704 renderer (zhongshu/documents/render/fonts.py) ------
+# Licensed faces dropped into DOCUMENT_FONTS_DIR win; then faces installed on the system, in the
+# order of each list; Debian's free faces (fonts-noto-cjk, fonts-lxgw-wenkai) end every list.
+# "Family:bold" asks for the bold face. Each list can be replaced by a comma-separated variable.
+DOCUMENT_FONTS_DIR = Path(os.environ.get("DOCUMENT_FONTS_DIR", VAR_DIR / "fonts"))
+DOCUMENT_FONTS = {
+    "fangsong": env_list(
+        "DOCUMENT_FONT_FANGSONG",
+        ["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC"],
+    ),
+    "xiaobiaosong": env_list(
+        "DOCUMENT_FONT_XIAOBIAOSONG",
+        [
+            "方正小标宋简体",
+            "FZXiaoBiaoSong-B05S",
+            "方正小标宋_GBK",
+            "小标宋",
+            "Noto Serif CJK SC:bold",
+        ],
+    ),
+    "kaiti": env_list(
+        "DOCUMENT_FONT_KAITI", ["楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "LXGW WenKai"]
+    ),
+    "heiti": env_list("DOCUMENT_FONT_HEITI", ["黑体", "SimHei", "Noto Sans CJK SC"]),
+    "songti": env_list("DOCUMENT_FONT_SONGTI", ["宋体", "SimSun", "Noto Serif CJK SC"]),
+}
+
 if TESTING:
     # The test-only workflow subject (CONVENTIONS.md "Tests").
     INSTALLED_APPS.append("tests.testapp")
