@@ -1,0 +1,1 @@
+"""公文: outgoing and incoming official documents (issues 4 and 5)."""
