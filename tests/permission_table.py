@@ -28,6 +28,9 @@ PERMISSION_TABLE: dict[str, str] = {
     "core:calendar_edit": "org",
     "core:calendar_delete": "org",
     "core:file_download": "authenticated",  # then the owning module's visibility check
+    "core:attachment_panel": "authenticated",  # then the owner's visibility check (404)
+    "core:attachment_upload": "authenticated",  # then the owner's view (404) and edit (403) checks
+    "core:attachment_delete": "authenticated",  # likewise
     # zhongshu/org/urls.py: sign-in and the user's own account
     "org:login": "public",
     "org:login_verify": "public",  # without a pending sign-in it sends you back to login
@@ -86,11 +89,15 @@ PERMISSION_TABLE: dict[str, str] = {
     "workflow:withdraw": "business",
     "workflow:decide": "business",
     "workflow:settings": "business",
+    "workflow:colleagues": "business",  # the colleague picker: one's own unit, at most 20
+    "workflow:cc_read_all": "business",  # one's own copies only
     "workflow:route_list": "org",
     "workflow:route_create": "org",
     "workflow:route_edit": "org",
     "api:inbox": "business",
     "api:work-item-decide": "business",
+    "api:run-detail": "business",  # then only a run one takes part in (else 404)
+    "api:run-withdraw": "business",  # then only one's own run (else 404)
     # zhongshu/notify/urls.py (issue #3 item 5: notifications)
     "notify:list": "business",  # one's own notifications only; another's answers 404
     "notify:read": "business",
