@@ -11,6 +11,7 @@ from tests.factories import DepartmentFactory, UnitFactory, UserFactory
 from zhongshu.org.models import Department
 from zhongshu.search import services
 from zhongshu.search.models import SearchChunk, SearchEntry
+from zhongshu.search.tokenize import query_terms
 
 
 def memo_hits(user, query, **kwargs):
@@ -204,8 +205,9 @@ def test_query_count_does_not_grow_with_hits(
 ):
     for n in range(3):
         memos.add(dept(), f"防汛通知{n}")
-    # Match, visibility (here org's selector, which reads the user's roles once), the shown rows.
-    with django_assert_max_num_queries(4) as few:
+    # Match, visibility (here org's selector, which reads the user's roles once), the shown rows;
+    # on PostgreSQL the match first reads the newest chunk id (at most 4 slices more, bounded).
+    with django_assert_max_num_queries(5) as few:
         assert len(memo_hits(staff, query)["hits"]) == 3
     for n in range(30):
         memos.add(dept(), f"防汛通知{n + 3}")
@@ -239,3 +241,38 @@ def test_kinds_never_mix_even_when_one_key_starts_another(memos, dept, staff):
         from zhongshu.search import registry
 
         registry.unregister("memo_draft")
+
+
+def test_newest_slices_first_find_the_same_matches_in_the_same_order(memos, dept, monkeypatch):
+    """PostgreSQL walks the newest chunks, then bitmap-scans ever wider slices (_pg_match):
+    with tiny slices every path runs, and the answer is the plain newest-first match."""
+    for n in range(12):
+        body = "食品安全抽检" if n % 3 == 0 else "安全生产检查"
+        memos.add(dept(), f"第{n}号通知", body)
+    terms = query_terms("食品安全")
+    # The plain path: the whole table fits the walk.
+    expected = [row[1] for row in services.match_entries("memo", terms, 100)]
+    monkeypatch.setattr(services, "WALK", 1)
+    monkeypatch.setattr(services, "WINDOWS", (2, 5))
+
+    for cap in (1, 2, 3, 4, 10):
+        found = [row[1] for row in services.match_entries("memo", terms, cap)]
+        assert found == expected[:cap]
+    assert len(expected) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_forced_bitmap_scan_does_not_outlive_the_match(memos, dept, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner settings exist on PostgreSQL only")
+    from django.db import transaction
+
+    for n in range(6):
+        memos.add(dept(), f"第{n}号通知", "食品安全")
+    monkeypatch.setattr(services, "WALK", 1)
+    monkeypatch.setattr(services, "WINDOWS", (2,))
+
+    with transaction.atomic(), connection.cursor() as cursor:  # as in a request's transaction
+        assert len(services.match_entries("memo", query_terms("食品安全"), 5)) == 5
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone()[0] == "on"
