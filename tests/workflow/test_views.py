@@ -251,7 +251,8 @@ def test_inbox_page_queries_do_not_grow_with_the_rows(client, route, people, mak
         body = client.get(reverse("workflow:inbox")).content.decode()
 
     assert "多14" in body
-    assert len(many) == len(few) <= 12
+    # 13: the shell's navigation asks once whether the user is in the general office (documents).
+    assert len(many) == len(few) <= 13
 
 
 def test_inbox_auto_refresh_is_marked_as_polling_so_sessions_still_go_idle(client, people):

@@ -32,6 +32,12 @@ class StepForm(forms.Form):
         ),
     )
     person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
+    source = forms.ChoiceField(
+        label=_("Named on the item"),
+        choices=(),
+        required=False,
+        help_text=_("With “People the item names”: which of the item's lists names them."),
+    )
     mode = forms.ChoiceField(label=_("Mode"), choices=StepMode.choices, initial=StepMode.ONE)
     condition_field = forms.ChoiceField(label=_("Only when"), choices=(), required=False)
     condition_op = forms.ChoiceField(
@@ -61,11 +67,13 @@ class StepForm(forms.Form):
         )
         self.fields["person"].queryset = people.order_by("full_name")
         self.fields["cc"].queryset = people.order_by("full_name")
-        fields = {}
+        fields, sources = {}, {}
         for subject in registry.subjects():
             if not kind or subject.kind == kind:
                 fields.update(subject.condition_fields)
+                sources.update({k: label for k, (label, _fn) in subject.assignee_sources.items()})
         self.fields["condition_field"].choices = [("", "—"), *fields.items()]
+        self.fields["source"].choices = [("", "—"), *sources.items()]
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ class AssigneeRule(models.TextChoices):
     SUBMITTER_DEPARTMENT_HEAD = "submitter_head", _("Head of the submitter's department")
     LEADER_IN_CHARGE = "leader_in_charge", _("Leader in charge of the submitter's department")
     PRINCIPAL = "principal", _("Principal leader of the unit")
+    SUBJECT = "subject", _("People the item names (e.g. countersigning departments)")
 
 
 class StepMode(models.TextChoices):
@@ -138,6 +139,8 @@ class RouteStep(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # With AssigneeRule.SUBJECT: which of the subject's assignee_sources names the people.
+    source = models.CharField(_("named on the item"), max_length=60, blank=True)
     mode = models.CharField(_("mode"), max_length=3, choices=StepMode.choices, default="one")
     condition_field = models.CharField(_("condition field"), max_length=60, blank=True)
     condition_op = models.CharField(
@@ -306,6 +309,12 @@ class WorkItem(models.Model):
                 name="workflow_item_done_idx",
             ),
             models.Index(fields=["run", "step_order", "state"], name="workflow_item_step_idx"),
+            # "Items I acted on for someone": participation and visibility checks (partial: few).
+            models.Index(
+                fields=["delegate_for"],
+                condition=Q(delegate_for__isnull=False),
+                name="workflow_item_delegate_idx",
+            ),
         ]
 
     def __str__(self):

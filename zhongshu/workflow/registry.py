@@ -23,6 +23,9 @@ class Subject:
     can_view: Callable  # (user, obj) -> bool
     on_transition: Callable | None = None  # (obj, event, actor) -> None
     condition_fields: dict = field(default_factory=dict)  # name -> label
+    # name -> (label, (obj) -> iterable of users): people the subject itself names, e.g. the
+    # heads of the departments a draft asks to countersign (AssigneeRule.SUBJECT).
+    assignee_sources: dict = field(default_factory=dict)
 
     def get(self, pk):
         return self.model._default_manager.get(pk=pk)
@@ -42,6 +45,7 @@ def register_subject(
     can_view: Callable,
     on_transition: Callable | None = None,
     condition_fields: dict | None = None,
+    assignee_sources: dict | None = None,
 ) -> Subject:
     subject = Subject(
         kind=kind,
@@ -53,6 +57,7 @@ def register_subject(
         can_view=can_view,
         on_transition=on_transition,
         condition_fields=dict(condition_fields or {}),
+        assignee_sources=dict(assignee_sources or {}),
     )
     _registry[kind] = subject
     return subject

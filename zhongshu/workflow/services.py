@@ -142,11 +142,16 @@ def _active(users) -> list:
     return result
 
 
-def resolve(step: RouteStep, *, submitter, unit) -> list:
+def resolve(step: RouteStep, *, submitter, unit, kind: str = "", subject=None) -> list:
     """The people a step names now (CONVENTIONS.md: resolved when the step starts, then fixed)."""
     from zhongshu.org.models import Membership
 
     rule = step.rule
+    if rule == AssigneeRule.SUBJECT:
+        source = registry.get(kind).assignee_sources.get(step.source) if kind else None
+        if source is None or subject is None:
+            return []
+        return [u for u in _active(source[1](subject)) if u.unit_id == unit.pk]
     if rule == AssigneeRule.PERSON:
         return _active([step.person])
     if rule == AssigneeRule.ROLE_IN_DEPARTMENT:
@@ -262,7 +267,13 @@ def _advance(ctx: _Ctx, *, start_at: int) -> None:
         if not holds(step, ctx.subject):
             _event(run, "skipped", step=step, reason="condition")
             continue
-        people = resolve(step, submitter=run.submitter, unit=run.unit)
+        people = resolve(
+            step, submitter=run.submitter, unit=run.unit, kind=run.kind, subject=ctx.subject
+        )
+        if not people and step.rule == AssigneeRule.SUBJECT:
+            # The item names nobody for this step (no department asked to countersign): skip.
+            _event(run, "skipped", step=step, reason="none_named")
+            continue
         submitter_id = run.submitter_id
         if any(p.pk == submitter_id for p in people):
             # The submitter would approve their own request: the step is skipped, and says so.
@@ -687,6 +698,49 @@ def cc_mark_read(*, actor, run: Run | None = None) -> int:
     return items.update(read_at=timezone.now())
 
 
+@transaction.atomic
+def copy_to(*, actor, run: Run, users, step_name: str) -> list[WorkItem]:
+    """Put ``run`` in the "抄送我的" box of ``users`` after the route, e.g. when a module
+    distributes the approved subject (documents: 核发). The copies are unread, like the ones a
+    step's cc list makes, and filed under the route's last step; someone who already has a
+    copy named ``step_name`` on this run gets no second one. The caller has made sure that each
+    of them may see the subject. Returns the new copies."""
+    people = _active(users)
+    if not people:
+        return []
+    already = set(
+        WorkItem.objects.filter(
+            run=run, is_cc=True, step_name=str(step_name)[:60], assignee__in=people
+        ).values_list("assignee_id", flat=True)
+    )
+    people = [p for p in people if p.pk not in already]
+    if not people:
+        return []
+    last = run.route.steps.order_by("-order").values_list("order", flat=True).first() or 1
+    items = WorkItem.objects.bulk_create(
+        [
+            WorkItem(
+                run=run,
+                unit_id=run.unit_id,
+                step_order=last,
+                step_name=str(step_name)[:60],
+                assignee=person,
+                is_cc=True,
+                urgency=run.urgency,
+                kind=run.kind,
+                title=run.title,
+                url=run.url,
+                classification=run.classification,
+            )
+            for person in people
+        ],
+        batch_size=500,
+    )
+    _notify("work.cc", people, run, actor=actor)
+    _audit("workflow.copy", actor=actor, run=run, detail={"to": [p.pk for p in people]})
+    return items
+
+
 # --- Routes ------------------------------------------------------------------------------------
 
 STEP_FIELDS = (
@@ -696,6 +750,7 @@ STEP_FIELDS = (
     "position",
     "role",
     "person",
+    "source",
     "mode",
     "condition_field",
     "condition_op",
@@ -727,6 +782,9 @@ def _validate_steps(unit, kind: str, steps: list[dict]) -> None:
             problem = _("a role applies only to “Position or role in a department”")
         elif data.get("condition_field") and data["condition_field"] not in spec.condition_fields:
             problem = _("the condition field is not one this business type offers")
+        elif rule == AssigneeRule.SUBJECT:
+            if data.get("source") not in spec.assignee_sources:
+                problem = _("choose whom the item names")
         elif rule == AssigneeRule.PERSON:
             person = data.get("person")
             if person is None or not _active([person]) or person.unit_id != unit.pk:
@@ -791,6 +849,21 @@ def route_create(*, actor, unit, kind: str, name: str, steps: list[dict]) -> Rou
     route.save(update_fields=["family"])
     _write_steps(route, steps)
     audit.record("workflow.route_create", actor=actor, obj=route, detail={"steps": len(steps)})
+    return route
+
+
+@transaction.atomic
+def adhoc_route(*, actor, unit, kind: str, name: str, person) -> Route:
+    """A one-step route for a single run that a module starts itself (e.g. a text changed after
+    签发 goes back to its signer alone). Never the unit's active route for the type."""
+    registry.get(kind)
+    if not _active([person]) or person.unit_id != unit.pk:
+        raise WorkflowError(_("%(name)s cannot act on this any more.") % {"name": person})
+    route = Route(unit=unit, kind=kind, name=str(name)[:100], active=False)
+    route.save_versioned(actor=actor, expected_version=None)
+    route.family = route.pk
+    route.save(update_fields=["family"])
+    _write_steps(route, [{"name": str(name)[:60], "rule": AssigneeRule.PERSON, "person": person}])
     return route
 
 

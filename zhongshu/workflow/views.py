@@ -306,6 +306,7 @@ def _initial_steps(route) -> list[dict]:
             "position": s.position_id,
             "role": s.role,
             "person": s.person_id,
+            "source": s.source,
             "mode": s.mode,
             "condition_field": s.condition_field,
             "condition_op": s.condition_op,
