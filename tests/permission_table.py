@@ -6,13 +6,14 @@ Audiences:
     authenticated  anyone signed in, the three administrators included
     business       signed-in users who are not one of the three administrators
     org            business users with the organisation role
+    office         business users in the general office (zhongshu.documents.rules.is_office)
     sysadmin       the system administrator only
     secadmin       the security administrator only
     auditor        the audit administrator only
 """
 
 AUDIENCES = frozenset(
-    {"public", "authenticated", "business", "org", "sysadmin", "secadmin", "auditor"}
+    {"public", "authenticated", "business", "org", "office", "sysadmin", "secadmin", "auditor"}
 )
 
 PERMISSION_TABLE: dict[str, str] = {
@@ -82,6 +83,21 @@ PERMISSION_TABLE: dict[str, str] = {
     "api:department-detail": "business",
     "api:person-list": "business",
     "api:person-detail": "business",
+    # zhongshu/documents/urls_drafting.py (issue 4): object pages answer 404 to anyone who may
+    # not see the document (documents.selectors.visible_documents)
+    "documents:list": "business",
+    "documents:export": "business",
+    "documents:create": "business",
+    "documents:detail": "business",
+    "documents:edit": "business",
+    "documents:submit": "business",
+    "documents:versions": "business",
+    "documents:compare": "business",
+    "documents:joint_signature": "office",  # 联合行文: the office records the organs' signatures
+    "documents:organ_list": "office",  # the directory of external organs (主送 / 抄送)
+    "documents:organ_create": "office",
+    "documents:organ_edit": "office",
+    "documents:organ_deactivate": "office",
     # zhongshu/workflow/urls.py and its API (issue #3: inbox, runs, routes)
     "workflow:inbox": "business",
     "workflow:batch_approve": "business",
@@ -110,6 +126,43 @@ PERMISSION_TABLE: dict[str, str] = {
     "notify:admin_robot_delete": "sysadmin",
     "notify:admin_hosts": "sysadmin",
     "notify:admin_host_delete": "sysadmin",
+    # zhongshu/documents/urls_numbering.py (issue 4 item 5: series, 登记, 份号, 发文登记簿)
+    "documents:series_list": "office",
+    "documents:series_create": "office",
+    "documents:series_edit": "office",  # another unit's series, or a non-office user: 404
+    "documents:series_deactivate": "office",
+    "documents:series_reactivate": "office",
+    "documents:register_book": "office",
+    "documents:register_export": "office",
+    "documents:register_pending": "office",
+    "documents:register": "office",  # then the document's visibility (404)
+    "documents:number_copies": "office",  # likewise
+    "documents:number_void": "office",  # a number of another unit or above clearance: 404
+    # zhongshu/documents/urls_output.py (issue 4 items 8 and 10: downloads, 发文稿纸, findings):
+    # anyone who may not see the document gets 404 (documents.selectors.document_get_for)
+    "documents:document_pdf": "business",
+    "documents:document_docx": "business",
+    "documents:document_pdf_copies": "office",  # then the document's visibility (404)
+    "documents:document_findings": "business",
+    "documents:finding_override": "office",  # then visibility (404), and only at 审核 (409)
+    "documents:cover_sheet": "business",
+    "documents:cover_sheet_pdf": "business",
+    "documents:typo_list": "office",
+    "documents:typo_delete": "office",  # another unit's entry: 404
+    # zhongshu/documents/urls_handling.py (issue 4 items 4, 6, 7: 复核, 印制, 用印, 核发, 归档):
+    # the general office only (403), then the document's visibility (audited 404)
+    "documents:handling_queue": "office",
+    "documents:handling_check": "office",
+    "documents:handling_print": "office",
+    "documents:handling_seal": "office",
+    "documents:seal_register": "office",  # the unit's register, up to the user's clearance
+    "documents:seal_register_export": "office",
+    "documents:dispatch": "office",
+    "documents:dispatch_external": "office",
+    "documents:dispatch_list": "office",
+    "documents:dispatch_receipts": "office",
+    "documents:archive": "office",
+    "documents:archive_download": "office",  # classified: an audited read
 }
 
 # API lists answer a user who may not read them with an empty list rather than 403 (issue
@@ -121,6 +174,7 @@ EMPTY_LIST_FOR_DENIED = frozenset({"api:department-list", "api:person-list"})
 DENIED_USERS: dict[str, tuple[str, ...]] = {
     "business": ("sysadmin", "secadmin", "auditor"),
     "org": ("staff", "sysadmin"),
+    "office": ("staff", "org_manager", "sysadmin", "auditor"),
     "sysadmin": ("staff", "org_manager", "secadmin", "auditor"),
     "secadmin": ("staff", "org_manager", "sysadmin", "auditor"),
     "auditor": ("staff", "org_manager", "sysadmin", "secadmin"),

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "zhongshu.search",
     "zhongshu.notify",
     "zhongshu.workflow",
+    "zhongshu.documents",
     "zhongshu.api",
 ]
 
@@ -411,6 +412,15 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 100) * 1024 * 1024
 # The address people open the system at, for links in e-mails and IM robot messages.
 SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 NOTIFY_ROBOT_ALLOW_LOOPBACK = False  # tests only: robots at http://127.0.0.1 (notify.delivery)
+
+# 「涉密不上网，上网不涉密」 (DESIGN.md §2): only a deployment on a certified classified network may
+# draft or hold the text of anything marked 秘密 or above. Off: catalogue data only.
+CLASSIFIED_NETWORK = env_bool("CLASSIFIED_NETWORK", False)
+
+# 发文字号 (issue 4 item 5): 条例 §25 fixes the number at 登记, after 复核; an office may instead
+# allocate it at 签发 (gongwen.md, corrections). True: the signing code calls
+# documents.numbering.allocate at 签发, and 登记 keeps the number the document already has.
+DOCUMENTS_NUMBER_AT_SIGNING = env_bool("DOCUMENTS_NUMBER_AT_SIGNING", False)
 
 # --- Documents: fonts of the GB/T 9704 renderer (zhongshu/documents/render/fonts.py) ------
 # Licensed faces dropped into DOCUMENT_FONTS_DIR win; then faces installed on the system, in the

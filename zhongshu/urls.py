@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("zhongshu.org.urls")),
     path("notifications/", include("zhongshu.notify.urls")),
     path("work/", include("zhongshu.workflow.urls")),
+    path("documents/", include("zhongshu.documents.urls")),
     path("api/", include("zhongshu.api.urls")),
 ]
 

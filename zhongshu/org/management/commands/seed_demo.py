@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhongshu.core import audit
+from zhongshu.core import demo as module_demo
 from zhongshu.core.models import Classification, SystemConfig
 from zhongshu.org.demo import DEMO_PASSWORD
 from zhongshu.org.models import (
@@ -58,7 +59,7 @@ DEPARTMENTS = [
     ("JCZD", "稽查支队", False, "deputy2", "0755-83000008"),
     ("RSK", "人事科", False, "director", "0755-83000009"),
     ("JHCW", "计划财务科", False, "deputy3", "0755-83000010"),
-    ("LDBZ", "局领导", False, "", ""),
+    ("LDBZ", "局领导", False, "director", ""),
 ]
 SUB_DEPARTMENTS = [
     ("ZHK", "综合科", True, "", "0755-83100001"),
@@ -286,7 +287,9 @@ def seed_demo() -> dict:
         config.site_name = "中枢办公系统（演示）"
         config.login_notice = "涉密信息不得在本系统处理。本演示系统中的单位、人员和数据均为虚构。"
         config.save()
-    audit.record("demo.seeded", detail={"people": len(people)})
+    # The business modules' demo work (routes, documents in flight…), each module its own.
+    modules = module_demo.run_all(people, departments)
+    audit.record("demo.seeded", detail={"people": len(people), "modules": modules})
     return {
         "units": 2,
         "departments": len(departments) + len(sub_departments),

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "zhongshu.documents"
+    label = "documents"
+    verbose_name = _("Official documents")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from zhongshu.core import demo as core_demo
+
+        from . import demo, navigation, registration
+
+        registration.register()
+        navigation.register()
+        core_demo.register("documents", demo.seed, order=40)

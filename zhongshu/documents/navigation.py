@@ -1,0 +1,95 @@
+"""The documents module's side navigation entries (core.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from zhongshu.core import navigation
+from zhongshu.core.rules import is_business_user
+
+from . import rules
+
+
+def register() -> None:
+    entries = [
+        (
+            "documents_outgoing",
+            _("Outgoing documents"),
+            "documents:list",
+            "documents",
+            10,
+            "file-earmark-text",
+            is_business_user,
+        ),
+        (
+            "documents_draft",
+            _("Draft a document"),
+            "documents:create",
+            "documents",
+            20,
+            "pencil-square",
+            is_business_user,
+        ),
+        (
+            "documents_handling",
+            _("Documents to handle"),
+            "documents:handling_queue",
+            "documents",
+            30,
+            "list-check",
+            rules.is_office,
+        ),
+        (
+            "documents_register",
+            _("Outgoing register"),
+            "documents:register_book",
+            "documents",
+            40,
+            "journal-text",
+            rules.is_office,
+        ),
+        (
+            "documents_seals",
+            _("Seal register"),
+            "documents:seal_register",
+            "documents",
+            50,
+            "award",
+            rules.is_office,
+        ),
+        (
+            "documents_series",
+            _("Document number series"),
+            "documents:series_list",
+            "manage",
+            40,
+            "123",
+            rules.is_office,
+        ),
+        (
+            "documents_organs",
+            _("External organs"),
+            "documents:organ_list",
+            "manage",
+            41,
+            "buildings",
+            rules.is_office,
+        ),
+        (
+            "documents_typos",
+            _("Typo list"),
+            "documents:typo_list",
+            "manage",
+            42,
+            "spellcheck",
+            rules.is_office,
+        ),
+    ]
+    for key, label, url_name, group, order, icon, allowed in entries:
+        navigation.register(
+            key,
+            label=label,
+            url_name=url_name,
+            group=group,
+            order=order,
+            icon=icon,
+            allowed=allowed,
+        )

@@ -1,0 +1,100 @@
+"""What outgoing documents tell the shared mechanisms about themselves (STYLE.md "Boundaries"):
+the approval engine, the attachments, and the search index. Called from ``apps.ready()``."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from zhongshu.core.files import register_owner
+from zhongshu.search import registry as search_registry
+from zhongshu.workflow.registry import register_subject
+
+from . import rules, selectors, services
+from .models import OutgoingDocument, State
+
+# The text may no longer change through the attachments panel once it is signed.
+FILES_EDITABLE = (State.DRAFT, State.RETURNED, State.REVIEW)
+
+
+def document_url(document) -> str:
+    return reverse("documents:detail", args=[document.pk])
+
+
+def _heads(department_ids):
+    from zhongshu.org.models import Department
+
+    departments = Department.objects.filter(
+        pk__in=list(department_ids or []), deleted_at__isnull=True
+    ).select_related("head")
+    return [d.head for d in departments if d.head_id]
+
+
+def _get(owner_id):
+    if not str(owner_id).isdigit():
+        return None
+    return OutgoingDocument.objects.filter(pk=int(owner_id), deleted_at__isnull=True).first()
+
+
+def _files_can_view(user, owner_id) -> bool:
+    document = _get(owner_id)
+    return document is not None and selectors.can_view(user, document)
+
+
+def _files_can_edit(user, document) -> bool:
+    return document.state in FILES_EDITABLE and services.may_edit(user, document)
+
+
+def search_document(document):
+    if document.deleted_at is not None:
+        return None
+    body = "\n".join(block.get("text", "") for block in document.body or [])
+    return {
+        "title": document.title,
+        "body": f"{document.doc_number}\n{body}" if document.doc_number else body,
+        "url": document_url(document),
+        "classification": document.classification,
+        "unit_id": document.unit_id,
+        "updated_at": document.updated_at,
+    }
+
+
+def register() -> None:
+    register_subject(
+        rules.SUBJECT_KIND,
+        label=_("Outgoing document"),
+        model=OutgoingDocument,
+        title=lambda d: d.title,
+        url=document_url,
+        classification=lambda d: d.classification,
+        can_view=selectors.can_view,
+        on_transition=services.on_transition,
+        condition_fields={
+            "kind": _("Kind (文种)"),
+            "direction": _("Direction"),
+            "needs_principal": _("Signed by the principal leader (上行文 or important)"),
+            "is_joint": _("Joint document (联合行文)"),
+            "urgency": _("Urgency"),
+            "classification": _("Classification"),
+        },
+        assignee_sources={
+            "countersign_heads": (
+                _("Heads of the departments asked to countersign"),
+                lambda d: _heads(d.countersign_departments),
+            ),
+        },
+    )
+    register_owner(
+        rules.SUBJECT_KIND,
+        label=_("Outgoing document"),
+        can_view=_files_can_view,
+        get_owner=_get,
+        can_edit=_files_can_edit,
+    )
+    search_registry.register(
+        rules.SEARCH_KIND,
+        label=_("Outgoing documents"),
+        order=30,
+        visible_queryset=selectors.visible_documents,
+        document=search_document,
+        all_objects=lambda: OutgoingDocument.objects.filter(deleted_at__isnull=True).iterator(),
+        unit_ids=lambda user: [user.unit_id],
+    )

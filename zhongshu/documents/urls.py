@@ -1,0 +1,10 @@
+"""URLs of the documents module; each area keeps its own list (one module per area)."""
+
+from .urls_drafting import urlpatterns as drafting
+from .urls_handling import urlpatterns as handling
+from .urls_numbering import urlpatterns as numbering
+from .urls_output import urlpatterns as output
+
+app_name = "documents"
+
+urlpatterns = [*drafting, *numbering, *output, *handling]
