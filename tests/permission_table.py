@@ -163,6 +163,13 @@ PERMISSION_TABLE: dict[str, str] = {
     "documents:dispatch_receipts": "office",
     "documents:archive": "office",
     "documents:archive_download": "office",  # classified: an audited read
+    # zhongshu/documents/api.py (issue 4 item 13): then the document's visibility (audited 404);
+    # decisions go through api:work-item-decide
+    "api:document-list": "business",
+    "api:document-detail": "business",
+    "api:document-submit": "business",  # then only the drafter (else 404)
+    "api:document-pdf": "business",
+    "api:document-docx": "business",
 }
 
 # API lists answer a user who may not read them with an empty list rather than 403 (issue

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from zhongshu.documents.api import DocumentViewSet
 from zhongshu.org.api import DepartmentViewSet, MeView, PersonViewSet
 from zhongshu.workflow.api import InboxView, RunViewSet, WorkItemViewSet
 
@@ -18,6 +19,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("people", PersonViewSet, basename="person")
 router.register("work-items", WorkItemViewSet, basename="work-item")
 router.register("runs", RunViewSet, basename="run")
+router.register("documents", DocumentViewSet, basename="document")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),

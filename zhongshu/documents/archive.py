@@ -247,7 +247,12 @@ def handling_record(document: OutgoingDocument) -> dict:
                 ],
             }
         )
-    milestones = document.milestones or {}
+    # In the order of the steps: PostgreSQL's jsonb does not keep the keys' insertion order.
+    from .handling import STEPS
+
+    order = {key: n for n, (key, _state, _label) in enumerate(STEPS)}
+    marks = document.milestones or {}
+    milestones = {key: marks[key] for key in sorted(marks, key=lambda k: (order.get(k, 99), k))}
     people = dict(
         get_user_model()
         .objects.filter(pk__in=[m.get("by") for m in milestones.values() if isinstance(m, dict)])

@@ -508,10 +508,9 @@ def _timeline(document) -> list[dict]:
 
 
 def _milestones(document) -> list[dict]:
-    entries = [
-        (key, value)
-        for key, value in (document.milestones or {}).items()
-        if isinstance(value, dict) and key in MILESTONES
+    marks = document.milestones or {}
+    entries = [  # in the order of the steps: PostgreSQL's jsonb does not keep key order
+        (key, marks[key]) for key in MILESTONES if isinstance(marks.get(key), dict)
     ]
     people = {
         u.pk: u.full_name

@@ -1,0 +1,217 @@
+"""Representations of outgoing documents for the API (:mod:`zhongshu.documents.api`).
+
+The write serializer only shapes JSON into the dict that
+:func:`zhongshu.documents.services.clean_content` checks, as the drafting form does for the
+browser: the services keep every rule, so the API and the web refuse the same drafts.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from zhongshu.core.models import Classification
+from zhongshu.org.serializers import DepartmentRefSerializer, PersonRefSerializer
+
+from . import services
+from .models import Direction, Disclosure, Kind, Layout, State, Urgency
+
+# Ids are bounded so a huge number is a 400, not a database overflow (as in zhongshu.org.api).
+MAX_ID = 2**53
+MAX_PAGE_SIZE = 100
+
+
+def _id(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def _names(max_items: int = services.MAX_NAMES, **kwargs):
+    return serializers.ListField(
+        child=serializers.CharField(max_length=100, allow_blank=True),
+        max_length=max_items,
+        required=False,
+        **kwargs,
+    )
+
+
+# --- The list ---------------------------------------------------------------------------------
+
+
+class DocumentListQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=60, help_text=_("Title or number"))
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=9999)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    department = _id(required=False)
+    after = _id(required=False)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
+    )
+
+
+class HolderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class WhereNowSerializer(serializers.Serializer):
+    """The live approval run of a document and who holds its current step."""
+
+    run = serializers.IntegerField()
+    step = serializers.CharField()
+    holders = HolderSerializer(many=True)
+    since = serializers.DateTimeField(allow_null=True)
+
+
+class DocumentRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    doc_number = serializers.CharField()
+    kind = serializers.CharField()
+    layout = serializers.CharField()
+    state = serializers.CharField()
+    classification = serializers.IntegerField()
+    urgency = serializers.IntegerField()
+    important = serializers.BooleanField()
+    department = DepartmentRefSerializer()
+    drafter = PersonRefSerializer()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    issued_on = serializers.DateField(allow_null=True)
+    where = WhereNowSerializer(allow_null=True)
+
+
+class DocumentPageSerializer(serializers.Serializer):
+    results = DocumentRowSerializer(many=True)
+    next = serializers.IntegerField(allow_null=True)  # the ``after`` of the next page
+
+
+# --- One document -----------------------------------------------------------------------------
+
+
+class RecipientSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    department = _id(required=False, allow_null=True)
+    organ = _id(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if not (attrs.get("name") or "").strip() and not (
+            attrs.get("department") or attrs.get("organ")
+        ):
+            raise serializers.ValidationError(
+                {"name": [self.fields["name"].error_messages["required"]]}
+            )
+        return attrs
+
+
+class BlockSerializer(serializers.Serializer):
+    level = serializers.IntegerField(min_value=0, max_value=4, default=0)
+    text = serializers.CharField(max_length=services.MAX_BLOCK_CHARS, allow_blank=True)
+
+
+class OpenItemRefSerializer(serializers.Serializer):
+    """A work item of the caller's on this document: ``POST /api/work-items/{id}/decide/``."""
+
+    id = serializers.IntegerField()
+    step_name = serializers.CharField()
+    read_only = serializers.BooleanField()
+    due_at = serializers.DateTimeField(allow_null=True)
+
+
+class FindingsSerializer(serializers.Serializer):
+    errors = serializers.IntegerField()
+    warnings = serializers.IntegerField()
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    # The text (versioned; frozen at 签发)
+    kind = serializers.CharField()
+    layout = serializers.CharField()
+    direction = serializers.CharField()
+    classification = serializers.IntegerField()
+    secrecy_period = serializers.CharField()
+    urgency = serializers.IntegerField()
+    issuers = serializers.ListField(child=serializers.CharField())
+    title = serializers.CharField()
+    main_recipients = RecipientSerializer(many=True)
+    cc_recipients = RecipientSerializer(many=True)
+    body = BlockSerializer(many=True)
+    attachment_names = serializers.ListField(child=serializers.CharField())
+    note = serializers.CharField()
+    printed_by = serializers.CharField()
+    present = serializers.ListField(child=serializers.CharField())
+    absent = serializers.ListField(child=serializers.CharField())
+    attending = serializers.ListField(child=serializers.CharField())
+    forwarded_title = serializers.CharField()
+    # Handling
+    important = serializers.BooleanField()
+    disclosure = serializers.CharField()
+    disclosure_reason = serializers.CharField()
+    countersign_departments = serializers.ListField(child=serializers.IntegerField())
+    department = DepartmentRefSerializer()
+    drafter = PersonRefSerializer()
+    state = serializers.CharField()
+    doc_number = serializers.CharField()
+    signed_by = PersonRefSerializer(allow_null=True)
+    signed_at = serializers.DateTimeField(allow_null=True)
+    issued_on = serializers.DateField(allow_null=True)
+    text_version = serializers.IntegerField()
+    version = serializers.IntegerField()  # sent back with a change; a stale one answers 412
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    where = WhereNowSerializer(allow_null=True)
+    findings = FindingsSerializer()
+    open_items = OpenItemRefSerializer(many=True)
+    can_edit = serializers.BooleanField()
+    can_submit = serializers.BooleanField()
+
+
+class DocumentWriteSerializer(serializers.Serializer):
+    """A draft's fields. On PATCH only the fields sent change; ``version`` is required."""
+
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    layout = serializers.ChoiceField(choices=Layout.choices, default=Layout.FILE)
+    direction = serializers.ChoiceField(
+        choices=Direction.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("A 请示 or 报告 always goes up and is signed by the principal leader."),
+    )
+    classification = serializers.ChoiceField(
+        choices=Classification.choices, default=Classification.PUBLIC
+    )
+    secrecy_period = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    important = serializers.BooleanField(required=False, default=False)
+    issuers = _names()
+    title = serializers.CharField(max_length=300)
+    main_recipients = RecipientSerializer(many=True, required=False, max_length=services.MAX_NAMES)
+    cc_recipients = RecipientSerializer(many=True, required=False, max_length=services.MAX_NAMES)
+    body = BlockSerializer(many=True, required=False, max_length=services.MAX_BLOCKS)
+    attachment_names = _names()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    printed_by = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    present = _names()
+    absent = _names()
+    attending = _names()
+    forwarded_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    disclosure = serializers.ChoiceField(choices=Disclosure.choices, default=Disclosure.PUBLIC)
+    disclosure_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    countersign_departments = serializers.ListField(
+        child=_id(), required=False, max_length=MAX_PAGE_SIZE
+    )
+    department = _id(
+        required=False,
+        help_text=_("You hold posts in several departments: the draft belongs to this one."),
+    )
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=_("Shown in the list of versions."),
+    )
+
+
+class SubmitSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
