@@ -28,7 +28,7 @@ from zhongshu.workflow.errors import WorkflowError
 from zhongshu.workflow.selectors import open_items_for
 
 from . import handling, organs, output, rules, selectors, services, terms
-from .models import OutgoingDocument, State
+from .models import CONTENT_FIELDS, OutgoingDocument, State
 from .render import RenderError
 from .serializers import (
     DocumentListQuerySerializer,
@@ -47,24 +47,7 @@ LIST_FILTERS = ("q", "year", "kind", "state", "classification", "department")
 TAGS = ["documents"]
 # The text and handling fields a client writes, in the shape services.clean_content reads.
 WRITABLE = (
-    "kind",
-    "layout",
-    "direction",
-    "classification",
-    "secrecy_period",
-    "urgency",
-    "issuers",
-    "title",
-    "main_recipients",
-    "cc_recipients",
-    "body",
-    "attachment_names",
-    "note",
-    "printed_by",
-    "present",
-    "absent",
-    "attending",
-    "forwarded_title",
+    *CONTENT_FIELDS,
     "important",
     "disclosure",
     "disclosure_reason",
