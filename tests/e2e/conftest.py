@@ -45,7 +45,9 @@ def demo_org(transactional_db):
     """The demo organisation, seeded by the same idempotent function `make run` uses."""
     from zhongshu.org.management.commands.seed_demo import seed_demo
 
-    seed_demo()
+    # The organisation only: each browser test seeds the module work it needs (the documents
+    # demo costs seconds per test; tests/documents/test_demo.py covers it).
+    seed_demo(modules=False)
 
 
 @pytest.fixture

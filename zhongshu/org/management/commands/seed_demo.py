@@ -193,7 +193,8 @@ def _person_names():
 
 
 @transaction.atomic
-def seed_demo() -> dict:
+def seed_demo(*, modules: bool = True) -> dict:
+    """The organisation, then (unless ``modules`` is false) each business module's demo work."""
     unit = _unit(*UNIT, parent=None, order=0)
     sub = _unit(*SUB_UNIT, parent=unit, order=1)
     positions = {name: _position(unit, rank, name, leader) for rank, name, leader in POSITIONS}
@@ -288,8 +289,8 @@ def seed_demo() -> dict:
         config.login_notice = "涉密信息不得在本系统处理。本演示系统中的单位、人员和数据均为虚构。"
         config.save()
     # The business modules' demo work (routes, documents in flight…), each module its own.
-    modules = module_demo.run_all(people, departments)
-    audit.record("demo.seeded", detail={"people": len(people), "modules": modules})
+    work = module_demo.run_all(people, departments) if modules else {}
+    audit.record("demo.seeded", detail={"people": len(people), "modules": work})
     return {
         "units": 2,
         "departments": len(departments) + len(sub_departments),
