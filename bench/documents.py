@@ -199,6 +199,7 @@ def load_documents(total, unit, depts, user_ids, series, route, drafter_id) -> N
                     issued_on=(created + timedelta(days=3)).date() if numbered else None,
                     series=series if numbered else None,
                     number_year=created.year if numbered else None,
+                    year=created.year,
                     number_sequence=n + 1 if numbered else None,
                     doc_number=f"某基准发〔{created.year}〕{n + 1}号" if numbered else "",
                 )

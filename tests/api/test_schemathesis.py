@@ -59,7 +59,13 @@ def auth_headers(reader):
 
 
 def fresh_token(user) -> dict:
-    """Logout examples revoke tokens: every case gets its own, so order does not matter."""
+    """Logout examples revoke tokens: every case gets its own, so order does not matter.
+
+    The previous case's tokens go first: knox looks at every token of the user on each request,
+    so thousands of cases' tokens made the run quadratic (~4 minutes of CI). Sign-in keeps real
+    users at REST_KNOX's TOKEN_LIMIT_PER_USER.
+    """
+    AuthToken.objects.filter(user=user).delete()
     _instance, token = AuthToken.objects.create(user)
     return {"Authorization": f"Token {token}"}
 

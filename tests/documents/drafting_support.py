@@ -84,6 +84,7 @@ def make_document(org, **kwargs):
         created_at=timezone.now(),
         created_by=document.drafter,
     )
+    services.reindex(document)
     return document
 
 

@@ -41,6 +41,8 @@ def people(unit, office_clerk):
     MembershipFactory(user=p["colleague"], department=drafting)
     MembershipFactory(user=p["finance"], department=finance)
     MembershipFactory(user=p["director"], department=drafting)
+    unit.principal = p["director"]  # signs the 请示 (条例 §20)
+    unit.save(update_fields=["principal"])
     return p
 
 

@@ -16,7 +16,7 @@ from tests.documents.drafting_support import (  # noqa: F401  (fixtures)
 )
 from tests.documents.factories import NumberSeriesFactory
 from zhongshu.core.models import AuditEvent, Classification
-from zhongshu.documents import services
+from zhongshu.documents import numbering, services
 from zhongshu.documents.models import OutgoingDocument, State
 
 LIST = reverse("documents:list")
@@ -141,6 +141,72 @@ def test_the_department_series_and_this_year_filters(
     assert by_department == ["内部工作安排的通知"]
     assert by_series == ["关于表彰先进的通报"]
     assert "关于表彰先进的通报" not in this_year and len(this_year) == 3
+
+
+def test_a_document_drafted_one_year_and_numbered_the_next_is_filed_under_the_number(
+    client, login_as, office_clerk, org, unit
+):
+    series = NumberSeriesFactory(owner=office_clerk.memberships.first().department, unit=unit)
+    document = make_document(org, title="跨年的通知", state=State.CHECKED)
+    OutgoingDocument.objects.filter(pk=document.pk).update(
+        created_at=timezone.now().replace(year=2025, month=12, day=30)
+    )
+    document.refresh_from_db()
+    document.save()
+    assert document.year == 2025
+    login_as(office_clerk)
+
+    issued = numbering.allocate(actor=office_clerk, document=document, series=series)
+    document.refresh_from_db()
+    numbered_under = (document.number_year, document.year)
+    in_2025 = _titles(client.get(LIST, {"year": "2025"}))
+    numbering.void(actor=office_clerk, issued=issued, reason="编号有误")
+    document.refresh_from_db()
+
+    assert numbered_under == (timezone.localdate().year,) * 2
+    assert "跨年的通知" not in in_2025
+    assert document.year == 2025  # back under the year it was drafted
+
+
+def test_q_finds_words_of_the_body_through_the_search_index(client, login_as, office_clerk, org):
+    make_document(
+        org,
+        title="关于开展抽检的通知",
+        body=[{"level": 0, "text": "请各单位于月底前报送冷链台账。"}],
+    )
+    make_document(org, title="关于申请经费的请示")
+    login_as(office_clerk)
+
+    in_body = _titles(client.get(LIST, {"q": "冷链台账"}))
+    absent = _titles(client.get(LIST, {"q": "不存在的词语"}))
+
+    assert in_body == ["关于开展抽检的通知"]
+    assert absent == []
+
+
+def test_q_of_a_word_matching_more_than_the_index_returns_falls_back_to_titles(
+    client, login_as, office_clerk, org, monkeypatch
+):
+    from zhongshu.search import services as search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    for i in range(4):
+        make_document(org, title=f"第{i}号通知", body=[{"level": 0, "text": "常见的词"}])
+    make_document(org, title="常见的词在标题里")
+    login_as(office_clerk)
+
+    titles = _titles(client.get(LIST, {"q": "常见"}))
+    one_character = _titles(client.get(LIST, {"q": "见"}))
+
+    assert titles == ["常见的词在标题里"]  # titles and 文号 only, newest first
+    assert one_character == ["常见的词在标题里"]
+
+
+def test_q_never_reaches_documents_the_user_may_not_see(client, login_as, org, office_clerk):
+    make_document(org, title="财务科的通知", department=org["finance"], drafter=office_clerk)
+    login_as(org["drafter"])
+
+    assert _titles(client.get(LIST, {"q": "财务科"})) == []
 
 
 def test_an_htmx_request_gets_the_table_alone(client, login_as, office_clerk, catalogue):

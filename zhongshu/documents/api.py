@@ -39,7 +39,6 @@ from .serializers import (
 )
 
 # The web list's filter and "where is it now" helpers, so both lists answer the same.
-from .views_drafting import LIST_FIELDS, _attach_where_now, _filtered
 from .views_output import DOCX, PDF, _download, _render_problem, file_name
 
 OBJECT_TYPE = "documents.outgoingdocument"
@@ -191,7 +190,7 @@ def _same_save(document: OutgoingDocument, data: dict) -> bool:
 
 
 def _where(document) -> dict | None:
-    """Set by ``_attach_where_now``: the live run and the holders of its current step."""
+    """Set by ``selectors.attach_where_now``: the live run and the holders of its current step."""
     run = getattr(document, "run", None)
     if run is None:
         return None
@@ -225,7 +224,7 @@ def _row(document) -> dict:
 
 
 def _payload(user, document: OutgoingDocument) -> dict:
-    _attach_where_now([document])
+    selectors.attach_where_now([document])
     run = document.run
     items = open_items_for(user, run) if run is not None else []
     data = _current_data(document)
@@ -308,18 +307,18 @@ class DocumentViewSet(viewsets.GenericViewSet):
         params.is_valid(raise_exception=True)
         q = params.validated_data
         filters = {name: q[name] for name in LIST_FILTERS if q.get(name) not in (None, "")}
-        rows = _filtered(request.user, filters)
+        rows = selectors.filtered_documents(request.user, filters)
         if "after" in q:
             rows = rows.filter(pk__lt=q["after"])
         size = q["page_size"]
         page = list(
             rows.select_related("department", "drafter")
-            .only(*LIST_FIELDS)
+            .only(*selectors.LIST_FIELDS)
             .order_by("-pk")[: size + 1]
         )
         more = len(page) > size
         page = page[:size]
-        _attach_where_now(page)
+        selectors.attach_where_now(page)
         return Response(
             DocumentPageSerializer(
                 {"results": [_row(d) for d in page], "next": page[-1].pk if more else None}

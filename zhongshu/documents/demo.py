@@ -381,7 +381,7 @@ def _finished(unit, people, departments, series, year) -> int:
         )
         if state != State.SIGNED:
             numbering.allocate(actor=office, document=document, series=series[layout])
-        services._reindex(document)
+        services.reindex(document)
         made += 1
     return made
 

@@ -190,7 +190,7 @@ def document_check(
         raise ValidationError(errors)
     _advance(document, State.CHECKED, actor=actor, milestone="checked", points=points)
     _audit("documents.checked", actor=actor, document=document, detail={"points": points})
-    documents._reindex(document)
+    documents.reindex(document)
     return document
 
 
@@ -259,7 +259,7 @@ def document_print(
             "per_copy_number": document.is_classified,
         },
     )
-    documents._reindex(document)
+    documents.reindex(document)
     return document
 
 
@@ -312,7 +312,7 @@ def seal_record(
         document=document,
         detail={"seal_use": use.pk, "seal": seal, "copies": copies, "note": note},
     )
-    documents._reindex(document)
+    documents.reindex(document)
     return use
 
 
@@ -337,7 +337,7 @@ def _after_dispatch(document, *, actor, detail: dict) -> None:
     else:
         _touch(document, actor=actor)
     _audit("documents.distributed", actor=actor, document=document, detail=detail)
-    documents._reindex(document)
+    documents.reindex(document)
 
 
 def recipients_possible(document) -> QuerySet:
@@ -675,7 +675,7 @@ def document_file(*, actor, document, expected_version: int) -> ArchivePackage:
                     "files": len(package.manifest["files"]),
                 },
             )
-            documents._reindex(locked)
+            documents.reindex(locked)
     except BaseException:
         # Content we wrote whose row was rolled back would be an orphan in storage.
         if wrote and not StoredFile.objects.filter(sha256=package.sha256).exists():

@@ -11,6 +11,7 @@ at 签发 the document records the hash of the signed text (the 定稿).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.core.models import BaseModel, Classification
@@ -330,6 +331,9 @@ class OutgoingDocument(BaseModel):
     doc_number = models.CharField(_("document number"), max_length=60, blank=True)
     number_year = models.PositiveSmallIntegerField(null=True, blank=True)
     number_sequence = models.PositiveIntegerField(null=True, blank=True)
+    # The year lists file it under: the number's year once numbered, else the year drafted
+    # (one indexed column; an OR of the two read the whole table at 1,000,000 documents).
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
     copies = models.PositiveIntegerField(_("copies printed"), default=0)
     distribution_scope = models.TextField(_("distribution"), blank=True)
     print_date = models.DateField(_("printing date (印发日期)"), null=True, blank=True)
@@ -346,7 +350,7 @@ class OutgoingDocument(BaseModel):
             models.Index(fields=["unit", "-id"], name="outgoing_unit_idx"),
             models.Index(fields=["unit", "state", "-id"], name="outgoing_state_idx"),
             models.Index(fields=["drafter", "-id"], name="outgoing_drafter_idx"),
-            models.Index(fields=["unit", "number_year", "-id"], name="outgoing_year_idx"),
+            models.Index(fields=["unit", "year", "-id"], name="outgoing_year_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -358,6 +362,15 @@ class OutgoingDocument(BaseModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None or self.year is None:
+            self.year = self.filing_year()
+        super().save(*args, **kwargs)
+
+    def filing_year(self) -> int:
+        """The number's year once numbered, else the (local) year it was drafted."""
+        return self.number_year or timezone.localtime(self.created_at).year
 
     @property
     def is_classified(self) -> bool:

@@ -357,11 +357,12 @@ def allocate(*, actor, document: OutgoingDocument, series: NumberSeries, save: b
     document.doc_number = issued.text
     document.number_year = year
     document.number_sequence = sequence
+    document.year = document.filing_year()
     if save:
         document.save_versioned(
             actor=actor,
             expected_version=None,
-            update_fields=["series", "doc_number", "number_year", "number_sequence"],
+            update_fields=["series", "doc_number", "number_year", "number_sequence", "year"],
         )
     audit.record(
         "documents.number_allocated",
@@ -410,6 +411,7 @@ def void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
             document.doc_number = ""
             document.number_year = None
             document.number_sequence = None
+            document.year = document.filing_year()
             if document.state == State.REGISTERED:
                 document.state = State.CHECKED
                 document.milestones = {

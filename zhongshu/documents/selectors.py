@@ -1,13 +1,43 @@
 """Every read of outgoing documents, already filtered by who may see them (rules.py)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhongshu.core.rules import is_business_user
+from zhongshu.search import services as search
+from zhongshu.workflow.models import ItemState, Run, RunState, WorkItem
 from zhongshu.workflow.selectors import participated_subject_ids
 
 from . import rules
-from .models import Dispatch, OutgoingDocument
+from .models import Dispatch, OutgoingDocument, State
+
+# What lists and exports read of a document: never its text.
+LIST_FIELDS = (
+    "id",
+    "unit_id",
+    "title",
+    "doc_number",
+    "kind",
+    "layout",
+    "state",
+    "classification",
+    "urgency",
+    "important",
+    "created_at",
+    "updated_at",
+    "issued_on",
+    "series_id",
+    "department__name",
+    "drafter__full_name",
+)
+# The list's filters and the columns they compare (year, q and visibility are handled apart).
+FILTER_COLUMNS = (
+    ("kind", "kind"),
+    ("state", "state"),
+    ("classification", "classification"),
+    ("department", "department_id"),
+    ("series", "series_id"),
+)
 
 
 def visible_documents(user) -> QuerySet[OutgoingDocument]:
@@ -51,3 +81,60 @@ def document_get_for(user, pk) -> OutgoingDocument:
     if document is None:
         raise Http404
     return document
+
+
+def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
+    """:func:`visible_documents` narrowed by the list's filters (web list, export and API).
+
+    ``q`` looks for the words in the title, the 文号 and the body through the search index, so a
+    rare or absent word costs a few index reads instead of a scan of every title; only when the
+    index has more matches than it returns (a common word, which a newest-first scan finds at
+    once) or for one character does it compare titles and 文号 directly.
+    """
+    rows = visible_documents(user)
+    if q := filters.get("q"):
+        ids = search.matching_object_ids(rules.SEARCH_KIND, q)
+        if ids is None:
+            rows = rows.filter(Q(title__icontains=q) | Q(doc_number__icontains=q))
+        else:
+            rows = rows.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
+    if year := filters.get("year"):
+        rows = rows.filter(year=year)  # the number's year once numbered, else the year drafted
+    for name, column in FILTER_COLUMNS:
+        if name in filters:
+            rows = rows.filter(**{column: filters[name]})
+    return rows
+
+
+def attach_where_now(documents) -> None:
+    """Set ``run`` and ``holders`` on each document in review or returned: two queries for the
+    whole page, whatever its size (the live run of each, then the open items of those runs)."""
+    waiting = [d.pk for d in documents if d.state in (State.REVIEW, State.RETURNED)]
+    for document in documents:
+        document.run, document.holders = None, []
+    if not waiting:
+        return
+    runs = {
+        run.subject_id: run
+        for run in Run.objects.filter(
+            kind=rules.SUBJECT_KIND,
+            subject_id__in=waiting,
+            state__in=(RunState.RUNNING, RunState.RETURNED),
+        ).only("pk", "subject_id", "state", "current_step_name")
+    }
+    holders: dict[int, list] = {}
+    items = (
+        WorkItem.objects.filter(
+            run_id__in=[r.pk for r in runs.values()], state=ItemState.OPEN, is_cc=False
+        )
+        .select_related("assignee")
+        .only("run_id", "created_at", "assignee__full_name")
+        .order_by("created_at", "id")
+    )
+    for item in items:
+        holders.setdefault(item.run_id, []).append(item)
+    for document in documents:
+        run = runs.get(document.pk)
+        if run is not None:
+            document.run = run
+            document.holders = holders.get(run.pk, [])

@@ -18,7 +18,7 @@ from zhongshu.core import audit
 from zhongshu.core.models import Classification
 from zhongshu.search import services as search
 from zhongshu.workflow import services as workflow
-from zhongshu.workflow.models import Run
+from zhongshu.workflow.models import Decision, Run, WorkItem
 
 from . import rules, terms
 from .models import (
@@ -231,7 +231,7 @@ def _version(document, *, actor, reason: str = "") -> DocumentVersion:
     )
 
 
-def _reindex(document) -> None:
+def reindex(document) -> None:
     search.index(rules.SEARCH_KIND, document)
 
 
@@ -286,7 +286,7 @@ def draft_create(
         return OutgoingDocument.objects.get(drafter=actor, idempotency_key=key)
     _version(document, actor=actor, reason=_("First draft"))
     audit.record("documents.drafted", actor=actor, obj=document, **_audit_fields(document))
-    _reindex(document)
+    reindex(document)
     _after_text_change(document)
     return document
 
@@ -359,7 +359,7 @@ def draft_update(
         detail={"text_version": document.text_version, "text_changed": changed},
         **_audit_fields(document),
     )
-    _reindex(document)
+    reindex(document)
     if changed:
         _after_text_change(document)
     return document
@@ -409,7 +409,7 @@ def on_transition(document: OutgoingDocument, event: str, actor) -> None:
         _set_state(document, State.DRAFT, actor=actor)
     elif event == "approved":
         _sign(document, actor=actor)
-    _reindex(document)
+    reindex(document)
 
 
 def _sign(document: OutgoingDocument, *, actor) -> None:
@@ -421,6 +421,15 @@ def _sign(document: OutgoingDocument, *, actor) -> None:
     """
     from . import proofreading
 
+    if document.needs_principal and not _signs_for_principal(document, actor):
+        raise workflow.WorkflowError(
+            _(
+                "An upward or important document is signed by the principal leader (主要负责人) "
+                "or by the person the principal has delegated to; %(name)s is neither. Return "
+                "it, or have the office send it to the principal."
+            )
+            % {"name": actor.full_name}
+        )
     blocking = proofreading.blocking(proofreading.run(document))
     if blocking:
         raise workflow.WorkflowError(
@@ -449,6 +458,34 @@ def _sign(document: OutgoingDocument, *, actor) -> None:
 
         if document.series_id and not document.doc_number:
             numbering.allocate(actor=actor, document=document, series=document.series)
+
+
+def _signs_for_principal(document: OutgoingDocument, actor) -> bool:
+    """条例 §20: the 主要负责人 signs 上行文 and important documents, or the person they have
+    authorised — here, their delegate while they are away (the item shows "代 principal")."""
+    from zhongshu.org.models import Unit
+
+    principal_id = Unit.objects.filter(pk=document.unit_id).values_list("principal_id", flat=True)
+    principal_id = principal_id.first()
+    if principal_id is None:
+        return False
+    if actor.pk == principal_id:
+        return True
+    item = (
+        WorkItem.objects.filter(
+            run__kind=rules.SUBJECT_KIND,
+            run__subject_id=document.pk,
+            decided_by=actor,
+            decision=Decision.APPROVE,
+        )
+        .order_by("-decided_at", "-id")
+        .only("assignee_id", "delegate_for_id")
+        .first()
+    )
+    if item is None:
+        return False
+    acted_for = item.delegate_for_id if item.assignee_id == actor.pk else item.assignee_id
+    return acted_for == principal_id
 
 
 def _number_at_signing() -> bool:

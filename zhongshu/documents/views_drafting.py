@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -31,7 +30,7 @@ from zhongshu.core.rules import is_business_user
 from zhongshu.org.models import Department, User
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow.errors import WorkflowError
-from zhongshu.workflow.models import ItemState, Run, RunState, WorkItem
+from zhongshu.workflow.models import ItemState, Run, WorkItem
 
 from . import diff, handling, organs, rules, selectors, services
 from .forms_drafting import (
@@ -56,25 +55,6 @@ business_object = require(is_business_user, status=404, object_type=OBJECT_TYPE)
 office_page = require(rules.is_office)
 office_object = require(rules.is_office, status=404, object_type="documents.organ")
 
-# What the list and the export read of a document: never its text.
-LIST_FIELDS = (
-    "id",
-    "unit_id",
-    "title",
-    "doc_number",
-    "kind",
-    "layout",
-    "state",
-    "classification",
-    "urgency",
-    "important",
-    "created_at",
-    "updated_at",
-    "issued_on",
-    "series_id",
-    "department__name",
-    "drafter__full_name",
-)
 # The office's steps after 签发, in order, as the document's milestones name them.
 MILESTONES = {
     "signed": gettext_lazy("Signed (签发)"),
@@ -144,40 +124,6 @@ def _audit_read(request, document, *, page: str) -> None:
 # --- Where a document is now (list rows and the page) --------------------------------------------
 
 
-def _attach_where_now(documents) -> None:
-    """Set ``run`` and ``holders`` on each document in review or returned: two queries for the
-    whole page, whatever its size (the live run of each, then the open items of those runs)."""
-    waiting = [d.pk for d in documents if d.state in (State.REVIEW, State.RETURNED)]
-    for document in documents:
-        document.run, document.holders = None, []
-    if not waiting:
-        return
-    runs = {
-        run.subject_id: run
-        for run in Run.objects.filter(
-            kind=rules.SUBJECT_KIND,
-            subject_id__in=waiting,
-            state__in=(RunState.RUNNING, RunState.RETURNED),
-        ).only("pk", "subject_id", "state", "current_step_name")
-    }
-    holders: dict[int, list] = {}
-    items = (
-        WorkItem.objects.filter(
-            run_id__in=[r.pk for r in runs.values()], state=ItemState.OPEN, is_cc=False
-        )
-        .select_related("assignee")
-        .only("run_id", "created_at", "assignee__full_name")
-        .order_by("created_at", "id")
-    )
-    for item in items:
-        holders.setdefault(item.run_id, []).append(item)
-    for document in documents:
-        run = runs.get(document.pk)
-        if run is not None:
-            document.run = run
-            document.holders = holders.get(run.pk, [])
-
-
 def _where_now_text(document) -> str:
     if document.run is not None:
         names = "、".join(str(i.assignee.full_name) for i in document.holders)
@@ -187,25 +133,6 @@ def _where_now_text(document) -> str:
 
 
 # --- The list and its export ----------------------------------------------------------------------
-
-
-def _filtered(user, filters: dict):
-    rows = selectors.visible_documents(user)
-    if q := filters.get("q"):
-        rows = rows.filter(Q(title__icontains=q) | Q(doc_number__icontains=q))
-    if year := filters.get("year"):
-        # A document's year is its number's year once numbered, else the year it was drafted.
-        rows = rows.filter(Q(number_year=year) | Q(number_year__isnull=True, created_at__year=year))
-    for name, column in (
-        ("kind", "kind"),
-        ("state", "state"),
-        ("classification", "classification"),
-        ("department", "department_id"),
-        ("series", "series_id"),
-    ):
-        if name in filters:
-            rows = rows.filter(**{column: filters[name]})
-    return rows
 
 
 def _list_query(request) -> dict:
@@ -219,17 +146,17 @@ def _list_query(request) -> dict:
 def document_list(request):
     form = ListFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
-    rows = _filtered(request.user, filters)
+    rows = selectors.filtered_documents(request.user, filters)
     after = _int(request.GET.get("after"))
     page_rows = rows if after is None else rows.filter(pk__lt=after)
     page = list(
         page_rows.select_related("department", "drafter")
-        .only(*LIST_FIELDS)
+        .only(*selectors.LIST_FIELDS)
         .order_by("-pk")[: PAGE_SIZE + 1]
     )
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
-    _attach_where_now(page)
+    selectors.attach_where_now(page)
     query = _list_query(request)
     next_url = f"?{urlencode({**query, 'after': page[-1].pk})}" if more else ""
     # A count capped at COUNT_CAP + 1 rows: never COUNT(*) over the whole table.
@@ -258,15 +185,15 @@ def document_export(request):
     form = ListFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     documents = list(
-        _filtered(request.user, filters)
+        selectors.filtered_documents(request.user, filters)
         .select_related("department", "drafter")
-        .only(*LIST_FIELDS)
+        .only(*selectors.LIST_FIELDS)
         .order_by("-pk")[: EXPORT_CAP + 1]
     )
     capped = len(documents) > EXPORT_CAP
     documents = documents[:EXPORT_CAP]
     for start in range(0, len(documents), 500):
-        _attach_where_now(documents[start : start + 500])
+        selectors.attach_where_now(documents[start : start + 500])
     headers = [
         _("Document number"),
         _("Title"),

@@ -200,6 +200,25 @@ def match_entries(kind_key: str, terms: list[str], cap: int) -> list[tuple]:
     return out[:cap]
 
 
+def matching_object_ids(kind_key: str, query: str, *, cap: int | None = None) -> list[str] | None:
+    """Ids of the objects of a type whose indexed text holds ``query`` (every term), newest
+    first, for a module's own list filter; not filtered by visibility.
+
+    None when the index cannot answer exactly: a query of one character, or more than ``cap``
+    matches (``COUNT_CAP`` by default); the caller then falls back to its own filter, which is
+    cheap for the common words that overflow the cap.
+    """
+    cap = COUNT_CAP if cap is None else cap
+    query = " ".join((query or "").split())[:QUERY_CHARS]
+    terms = [t for t in query_terms(query) if match_length(t) > 1]
+    if match_length(query) < 2 or not terms:
+        return None
+    rows = match_entries(kind_key, terms, cap + 1)
+    if len(rows) > cap:
+        return None
+    return [row[1] for row in rows]
+
+
 def _pg_match(kind_key: str, terms: list[str], limit: int) -> list[tuple]:
     """The newest ``limit`` matching chunks on PostgreSQL, newest slices of the table first.
 
