@@ -2,7 +2,8 @@
 
 Fills (only what is missing, so a re-run continues) N outgoing documents of one unit — 200
 departments, 10,000 people, states and years spread over 2017–2026, some approval runs and
-distributions — with bulk inserts (no services: no versions, no search entries), then ANALYZE.
+distributions — with bulk inserts and their search entries (no services, no versions), then
+ANALYZE.
 Then times, in one run, the floor (the workbench: a bare authenticated page with the base
 template, as in bench/inbox.py) and /documents/ for a member of the general office (sees every
 document), for an ordinary drafter (their own and those they took part in or received), the
@@ -59,8 +60,10 @@ from zhongshu.documents.models import (  # noqa: E402
     OutgoingDocument,
     State,
 )
-from zhongshu.documents.rules import SUBJECT_KIND  # noqa: E402
+from zhongshu.documents.registration import search_document  # noqa: E402
+from zhongshu.documents.rules import SEARCH_KIND, SUBJECT_KIND  # noqa: E402
 from zhongshu.org.models import Department, Membership, Position, Unit, User  # noqa: E402
+from zhongshu.search import services as search  # noqa: E402
 from zhongshu.workflow.models import ItemState, Route, Run, RunState, WorkItem  # noqa: E402
 
 BATCH = 10_000
@@ -208,6 +211,8 @@ def load_documents(total, unit, depts, user_ids, series, route, drafter_id) -> N
         with transaction.atomic():
             OutgoingDocument.objects.bulk_create(docs, batch_size=BATCH)
             load_runs(unit, route, docs, meta, drafter_id)
+            # The search index the list's ``q`` reads, as the services write it.
+            search.index_documents(SEARCH_KIND, [(d.pk, search_document(d)) for d in docs])
         done = numbers[-1] + 1 - have
         rate = done / max(time.time() - started, 0.001)
         print(f"  {numbers[-1] + 1:>9} documents ({rate:.0f}/s)", flush=True)

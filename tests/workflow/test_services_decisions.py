@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.workflow.conftest import KIND, step
 from tests.workflow.helpers import open_assignees, open_item
@@ -47,6 +47,24 @@ def test_return_or_rejection_on_a_countersign_step_cancels_the_other_items(
     assert run.state == expected
     with pytest.raises(AlreadyHandled, match="财务甲"):
         services.decide(actor=people["fin2"], item=fin2_item, decision="approve")
+
+
+def test_the_returned_step_is_named_in_the_sites_language_not_the_actors(
+    at_countersign, people, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"
+    run = at_countersign
+
+    with translation.override("en"):  # fin1 works in English
+        services.decide(
+            actor=people["fin1"],
+            item=open_item(run, people["fin1"]),
+            decision="return_to_drafter",
+            opinion="请补充预算明细",
+        )
+
+    returned = WorkItem.objects.get(run=run, step_order=0)
+    assert returned.step_name == "退回拟稿人"
 
 
 def test_a_return_needs_an_opinion_and_nothing_changes_without_one(at_countersign, people):

@@ -312,9 +312,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
             rows = rows.filter(pk__lt=q["after"])
         size = q["page_size"]
         page = list(
-            rows.select_related("department", "drafter")
-            .only(*selectors.LIST_FIELDS)
-            .order_by("-pk")[: size + 1]
+            rows.select_related("department", "drafter").only(*selectors.LIST_FIELDS)[: size + 1]
         )
         more = len(page) > size
         page = page[:size]

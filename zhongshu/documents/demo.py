@@ -203,12 +203,19 @@ IN_FLIGHT = [
 ]
 
 
-def seed(people: dict, departments: dict) -> dict:
+def prepare(people: dict, departments: dict) -> dict:
+    """What the office sets up before the first document: the directory of organs, the number
+    series and the approval route (idempotent). Returns the series by format."""
     office = departments["BGS"]
-    unit = office.unit
-    _organs(unit, people["office"])
-    series = _series(unit, office, people["office"])
-    _route(unit, people)
+    _organs(office.unit, people["office"])
+    series = _series(office.unit, office, people["office"])
+    _route(office.unit, people)
+    return series
+
+
+def seed(people: dict, departments: dict) -> dict:
+    unit = departments["BGS"].unit
+    series = prepare(people, departments)
     if OutgoingDocument.objects.filter(unit=unit).exists():
         return {"documents": OutgoingDocument.objects.filter(unit=unit).count()}
     year = timezone.localdate().year

@@ -1,6 +1,8 @@
 """Every read of outgoing documents, already filtered by who may see them (rules.py)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 from django.http import Http404
 
 from zhongshu.core.rules import is_business_user
@@ -84,7 +86,8 @@ def document_get_for(user, pk) -> OutgoingDocument:
 
 
 def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
-    """:func:`visible_documents` narrowed by the list's filters (web list, export and API).
+    """:func:`visible_documents` narrowed by the list's filters (web list, export and API),
+    newest first (keyset paging goes on with ``pk__lt``).
 
     ``q`` looks for the words in the title, the 文号 and the body through the search index, so a
     rare or absent word costs a few index reads instead of a scan of every title; only when the
@@ -95,7 +98,7 @@ def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
     if q := filters.get("q"):
         ids = search.matching_object_ids(rules.SEARCH_KIND, q)
         if ids is None:
-            rows = rows.filter(Q(title__icontains=q) | Q(doc_number__icontains=q))
+            rows = rows.filter(_contains("title", q) | _contains("doc_number", q))
         else:
             rows = rows.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
     if year := filters.get("year"):
@@ -103,7 +106,18 @@ def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
     for name, column in FILTER_COLUMNS:
         if name in filters:
             rows = rows.filter(**{column: filters[name]})
-    return rows
+    # Newest first. With a year, "year, -pk" is the same order, spelled as the year index reads
+    # it: PostgreSQL otherwise walks the primary key back through every later year (it cannot
+    # know that years follow ids), for the page and for the capped count alike.
+    return rows.order_by("year", "-pk") if year else rows.order_by("-pk")
+
+
+def _contains(column: str, text: str) -> Q:
+    """``column`` holds ``text``, ignoring case — written as STRPOS (SQLite: INSTR) rather than
+    LIKE: PostgreSQL guesses that a LIKE '%word%' matches a handful of rows and sorts the whole
+    table for them, while for a word the index found everywhere, walking the newest rows finds a
+    page at once (bench/README.md, "Outgoing documents")."""
+    return Q(GreaterThan(StrIndex(Upper(column), Value(text.upper())), 0))
 
 
 def attach_where_now(documents) -> None:

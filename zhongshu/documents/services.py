@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhongshu.core import audit
+from zhongshu.core.i18n import stored_text
 from zhongshu.core.models import Classification
 from zhongshu.search import services as search
 from zhongshu.workflow import services as workflow
@@ -511,7 +513,7 @@ def _back_to_signer(*, actor, document) -> None:
         actor=actor,
         unit=document.unit,
         kind=rules.SUBJECT_KIND,
-        name=_("Signing again after a change"),
+        name=stored_text(gettext_lazy("Signing again after a change")),
         person=signer,
     )
     document.final_hash = ""

@@ -150,17 +150,18 @@ def document_list(request):
     after = _int(request.GET.get("after"))
     page_rows = rows if after is None else rows.filter(pk__lt=after)
     page = list(
-        page_rows.select_related("department", "drafter")
-        .only(*selectors.LIST_FIELDS)
-        .order_by("-pk")[: PAGE_SIZE + 1]
+        page_rows.select_related("department", "drafter").only(*selectors.LIST_FIELDS)[
+            : PAGE_SIZE + 1
+        ]
     )
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
     selectors.attach_where_now(page)
     query = _list_query(request)
     next_url = f"?{urlencode({**query, 'after': page[-1].pk})}" if more else ""
-    # A count capped at COUNT_CAP + 1 rows: never COUNT(*) over the whole table.
-    count = rows.order_by().values("pk")[: COUNT_CAP + 1].count()
+    # A count capped at COUNT_CAP + 1 rows: never COUNT(*) over the whole table. In list order,
+    # so that it reads the same index as the page.
+    count = rows.values("pk")[: COUNT_CAP + 1].count()
     context = {
         "form": form,
         "rows": page,
@@ -187,8 +188,7 @@ def document_export(request):
     documents = list(
         selectors.filtered_documents(request.user, filters)
         .select_related("department", "drafter")
-        .only(*selectors.LIST_FIELDS)
-        .order_by("-pk")[: EXPORT_CAP + 1]
+        .only(*selectors.LIST_FIELDS)[: EXPORT_CAP + 1]
     )
     capped = len(documents) > EXPORT_CAP
     documents = documents[:EXPORT_CAP]

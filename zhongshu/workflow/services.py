@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhongshu.core import audit
+from zhongshu.core.i18n import stored_text
 
 from . import registry
 from .conditions import holds
@@ -605,7 +607,7 @@ def _return_to_drafter(ctx: _Ctx, item: WorkItem) -> None:
         run=run,
         unit_id=run.unit_id,
         step_order=0,
-        step_name=_("Returned to the drafter"),
+        step_name=stored_text(gettext_lazy("Returned to the drafter")),
         assignee=run.submitter,
         urgency=run.urgency,
         kind=run.kind,
