@@ -341,7 +341,7 @@ def _spool(uploaded, limit: int) -> tuple[str, str, int]:
     return path, digest.hexdigest(), size
 
 
-def _store(path: str, sha256: str, size: int, kind: str) -> tuple[StoredFile, bool]:
+def store(path: str, sha256: str, size: int, kind: str) -> tuple[StoredFile, bool]:
     """The StoredFile of this content, writing it to storage only if it is not there yet.
     Returns (row, whether this call wrote the content)."""
     existing = StoredFile.objects.filter(sha256=sha256).first()
@@ -404,7 +404,7 @@ def attachment_add(*, actor, owner_type: str, owner, uploaded) -> Attachment:
     try:
         kind = check_type(path, name)
         with transaction.atomic():
-            stored, wrote = _store(path, sha256, size, kind)
+            stored, wrote = store(path, sha256, size, kind)
             _refuse_duplicate(owner_type, str(owner.pk), stored)
             attachment = Attachment(
                 unit_id=getattr(owner, "unit_id", None),

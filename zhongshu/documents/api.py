@@ -39,7 +39,7 @@ from .serializers import (
 )
 
 # The web list's filter and "where is it now" helpers, so both lists answer the same.
-from .views_output import DOCX, PDF, _download, _render_problem, file_name
+from .views_output import DOCX, PDF
 
 OBJECT_TYPE = "documents.outgoingdocument"
 LIST_FILTERS = ("q", "year", "kind", "state", "classification", "department")
@@ -442,11 +442,11 @@ class DocumentViewSet(viewsets.GenericViewSet):
             else:
                 content = output.docx_bytes(document)
         except RenderError as exc:
-            raise Conflict(_render_problem(exc)) from None
+            raise Conflict(output.render_problem(exc)) from None
         _audit_read(request, document, **{"as": extension})
         content_type = PDF if extension == "pdf" else DOCX
-        return _download(
-            document, content, name=file_name(document, extension), content_type=content_type
+        return output.file_response(
+            document, content, name=output.file_name(document, extension), content_type=content_type
         )
 
     @extend_schema(

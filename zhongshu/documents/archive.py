@@ -205,9 +205,8 @@ def _pages(document: OutgoingDocument) -> int | None:
 
 def cover_sheet_bytes(document: OutgoingDocument) -> bytes:
     """The 发文稿纸 as a PDF, the page the output area prints (views_output)."""
-    from .views_output import _cover_sheet_context
 
-    html = render_to_string("documents/cover_sheet_pdf.html", _cover_sheet_context(document))
+    html = render_to_string("documents/cover_sheet_pdf.html", output.cover_sheet_context(document))
     return output.cover_sheet_pdf(html)
 
 
@@ -460,7 +459,7 @@ def build(document: OutgoingDocument, *, actor) -> Package:
 def store(package: Package) -> tuple[StoredFile, bool]:
     """Keep the package once by its SHA-256 (core.files, checked by ``verify_files``); returns
     the row and whether this call wrote the content."""
-    return files._store(package.path, package.sha256, package.size, FileKind.ZIP)
+    return files.store(package.path, package.sha256, package.size, FileKind.ZIP)
 
 
 def file_name(document: OutgoingDocument) -> str:

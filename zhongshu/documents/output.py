@@ -10,10 +10,19 @@ Elements the system fills in later are left blank until they exist: the 发文�
 of them blank, so a draft prints as a draft.
 """
 
+import io
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhongshu.core.models import Classification
+from zhongshu.core.views_files import content_disposition
 from zhongshu.workflow import selectors as workflow_selectors
 
 from . import proofread, render, rules, terms
 from .models import Direction, Layout, OutgoingDocument
+from .render import RenderError
 from .render import standard as std
 
 # Decisions that carry a person's opinion on the 发文稿纸 (the engine's own verbs — started,
@@ -288,3 +297,67 @@ __all__ = [
     "runs_of",
     "signer_names",
 ]
+
+
+# --- Downloads and the 发文稿纸 (web pages, API and archival package) ---------------------------
+
+RENDER_FIELDS = {
+    "issuers": gettext_lazy("issuing organs"),
+    "secrecy_period": gettext_lazy("period of secrecy"),
+    "classification": gettext_lazy("classification"),
+    "urgency": gettext_lazy("urgency"),
+    "body": gettext_lazy("body"),
+    "copy_numbers": gettext_lazy("copy numbers"),
+    "format": gettext_lazy("format"),
+}
+
+
+def file_name(document: OutgoingDocument, extension: str, suffix: str = "") -> str:
+    """The download's name: the title (and a suffix), without path or control characters."""
+    title = "".join(ch for ch in document.title if ch.isprintable())
+    title = title.replace("/", "_").replace("\\", "_").strip() or _("document")
+    if suffix:
+        title = f"{title}-{suffix}"
+    return f"{title[:120]}.{extension}"
+
+
+def file_response(document: OutgoingDocument, content: bytes, *, name: str, content_type: str):
+    """A download of ``content``, never cached beyond the user's browser, not at all when
+    classified."""
+    response = FileResponse(io.BytesIO(content), content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    if document.classification > Classification.PUBLIC:
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = "private"
+    return response
+
+
+def render_problem(exc: RenderError) -> str:
+    """What to tell the user when the layout refuses the document."""
+    field = RENDER_FIELDS.get(exc.field, exc.field)
+    return _("The document cannot be laid out: check its %(field)s.") % {"field": field}
+
+
+def cover_sheet_context(document: OutgoingDocument) -> dict:
+    """What the 发文稿纸 (page and PDF) shows of ``document``."""
+    word = terms.CLASSIFICATION_WORDS.get(document.classification, "")
+    period = document.secrecy_period.strip()
+    if word:
+        mark = std.classification_mark(word, period)
+    elif document.classification > Classification.PUBLIC:
+        mark = document.get_classification_display()
+    else:
+        mark = ""
+    return {
+        "document": document,
+        "classification_mark": mark,
+        "urgency": terms.URGENCY_WORDS.get(document.urgency, ""),
+        "issuers": names(document.issuers),
+        "main_recipients": names(document.main_recipients),
+        "cc": names(document.cc_recipients),
+        "attachments": names(document.attachment_names),
+        "signers": signer_names(document),
+        "opinions": opinions(document),
+    }

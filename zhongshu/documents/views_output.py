@@ -8,12 +8,10 @@ document marked 秘密 or above leaves a ``documents.read`` event with its class
 Downloads are attachments (RFC 5987 file name), never rendered inline, with ``nosniff``.
 """
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,15 +25,12 @@ from django.views.decorators.vary import vary_on_headers
 from zhongshu.core import audit
 from zhongshu.core.denials import deny, require
 from zhongshu.core.forms import add_validation_errors
-from zhongshu.core.models import Classification
 from zhongshu.core.rules import is_business_user
-from zhongshu.core.views_files import content_disposition
 
-from . import output, proofreading, rules, selectors, terms
+from . import output, proofreading, rules, selectors
 from .models import OfficeTypo, OutgoingDocument, State
 from .proofread import DEFAULT_TYPOS
 from .render import RenderError
-from .render import standard as std
 
 OBJECT_TYPE = "documents.outgoingdocument"
 PDF = "application/pdf"
@@ -68,17 +63,6 @@ ELEMENT_LABELS = {
     "print_date": gettext_lazy("Printing date"),
 }
 # What a RenderError's field is called on the form.
-RENDER_FIELDS = {
-    "issuers": gettext_lazy("issuing organs"),
-    "secrecy_period": gettext_lazy("period of secrecy"),
-    "classification": gettext_lazy("classification"),
-    "urgency": gettext_lazy("urgency"),
-    "body": gettext_lazy("body"),
-    "copy_numbers": gettext_lazy("copy numbers"),
-    "format": gettext_lazy("format"),
-}
-
-
 # --- Helpers ----------------------------------------------------------------------------------
 
 
@@ -102,36 +86,11 @@ def _record_read(request, document: OutgoingDocument, what: str) -> None:
         )
 
 
-def file_name(document: OutgoingDocument, extension: str, suffix: str = "") -> str:
-    """The download's name: the title (and a suffix), without path or control characters."""
-    title = "".join(ch for ch in document.title if ch.isprintable())
-    title = title.replace("/", "_").replace("\\", "_").strip() or _("document")
-    if suffix:
-        title = f"{title}-{suffix}"
-    return f"{title[:120]}.{extension}"
-
-
-def _download(document: OutgoingDocument, content: bytes, *, name: str, content_type: str):
-    response = FileResponse(io.BytesIO(content), content_type=content_type)
-    response["Content-Disposition"] = content_disposition(name)
-    response["X-Content-Type-Options"] = "nosniff"
-    if document.classification > Classification.PUBLIC:
-        response["Cache-Control"] = "private, no-store"
-    else:
-        response["Cache-Control"] = "private"
-    return response
-
-
 def _cannot_print(request, document: OutgoingDocument, problem: str, *, status: int = 409):
     """The findings page with what stops printing: the findings usually say how to fix it."""
     context = _findings_context(request, document, problem=problem)
     _record_read(request, document, "findings")
     return render(request, FINDINGS_PAGE, context, status=status)
-
-
-def _render_problem(exc: RenderError) -> str:
-    field = RENDER_FIELDS.get(exc.field, exc.field)
-    return _("The document cannot be laid out: check its %(field)s.") % {"field": field}
 
 
 # --- Downloads --------------------------------------------------------------------------------
@@ -145,9 +104,11 @@ def document_pdf(request, pk):
     try:
         content = output.pdf_bytes(document)
     except RenderError as exc:
-        return _cannot_print(request, document, _render_problem(exc))
+        return _cannot_print(request, document, output.render_problem(exc))
     _record_read(request, document, "pdf")
-    return _download(document, content, name=file_name(document, "pdf"), content_type=PDF)
+    return output.file_response(
+        document, content, name=output.file_name(document, "pdf"), content_type=PDF
+    )
 
 
 @business_object
@@ -158,9 +119,11 @@ def document_docx(request, pk):
     try:
         content = output.docx_bytes(document)
     except RenderError as exc:
-        return _cannot_print(request, document, _render_problem(exc))
+        return _cannot_print(request, document, output.render_problem(exc))
     _record_read(request, document, "docx")
-    return _download(document, content, name=file_name(document, "docx"), content_type=DOCX)
+    return output.file_response(
+        document, content, name=output.file_name(document, "docx"), content_type=DOCX
+    )
 
 
 @business_object
@@ -179,10 +142,10 @@ def document_pdf_copies(request, pk):
     try:
         content = output.pdf_bytes(document, copies=True)
     except RenderError as exc:
-        return _cannot_print(request, document, _render_problem(exc))
+        return _cannot_print(request, document, output.render_problem(exc))
     _record_read(request, document, "pdf_copies")
-    name = file_name(document, "pdf", _("copies"))
-    return _download(document, content, name=name, content_type=PDF)
+    name = output.file_name(document, "pdf", _("copies"))
+    return output.file_response(document, content, name=name, content_type=PDF)
 
 
 # --- Findings panel ---------------------------------------------------------------------------
@@ -301,28 +264,6 @@ def finding_override(request, pk):
 # --- 发文稿纸 ------------------------------------------------------------------------------------
 
 
-def _cover_sheet_context(document: OutgoingDocument) -> dict:
-    word = terms.CLASSIFICATION_WORDS.get(document.classification, "")
-    period = document.secrecy_period.strip()
-    if word:
-        mark = std.classification_mark(word, period)
-    elif document.classification > Classification.PUBLIC:
-        mark = document.get_classification_display()
-    else:
-        mark = ""
-    return {
-        "document": document,
-        "classification_mark": mark,
-        "urgency": terms.URGENCY_WORDS.get(document.urgency, ""),
-        "issuers": output.names(document.issuers),
-        "main_recipients": output.names(document.main_recipients),
-        "cc": output.names(document.cc_recipients),
-        "attachments": output.names(document.attachment_names),
-        "signers": output.signer_names(document),
-        "opinions": output.opinions(document),
-    }
-
-
 def _cover_document(request, pk) -> OutgoingDocument:
     document = _document(request, pk)
     # The names on the sheet, in one query with the document.
@@ -339,7 +280,7 @@ def cover_sheet(request, pk):
     """The 发文稿纸: the document's particulars and every opinion in route order, for printing."""
     document = _cover_document(request, pk)
     _record_read(request, document, "cover_sheet")
-    return render(request, "documents/cover_sheet.html", _cover_sheet_context(document))
+    return render(request, "documents/cover_sheet.html", output.cover_sheet_context(document))
 
 
 @business_object
@@ -348,12 +289,12 @@ def cover_sheet_pdf(request, pk):
     """The 发文稿纸 as a PDF (for the archival package and for printing without a browser)."""
     document = _cover_document(request, pk)
     html = render_to_string(
-        "documents/cover_sheet_pdf.html", _cover_sheet_context(document), request=request
+        "documents/cover_sheet_pdf.html", output.cover_sheet_context(document), request=request
     )
     content = output.cover_sheet_pdf(html)
     _record_read(request, document, "cover_sheet_pdf")
-    name = file_name(document, "pdf", _("cover sheet"))
-    return _download(document, content, name=name, content_type=PDF)
+    name = output.file_name(document, "pdf", _("cover sheet"))
+    return output.file_response(document, content, name=name, content_type=PDF)
 
 
 # --- The office's typo list -------------------------------------------------------------------
