@@ -23,6 +23,19 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+def download_response(handle, *, name: str, content_type: str, classification: int, size=None):
+    """A file download: an attachment (never shown inline), its type never sniffed, kept in the
+    user's browser cache only, and not even there when it is classified above 公开."""
+    response = FileResponse(handle, content_type=content_type)
+    if size is not None:
+        response["Content-Length"] = str(size)
+    response["Content-Disposition"] = content_disposition(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    private = classification > Classification.PUBLIC
+    response["Cache-Control"] = "private, no-store" if private else "private"
+    return response
+
+
 @login_required
 @require_GET
 def file_download(request, pk):
@@ -46,12 +59,10 @@ def file_download(request, pk):
             classification=attachment.classification,
             detail={"sha256": stored.sha256},
         )
-    response = FileResponse(handle, content_type=stored.content_type)
-    response["Content-Length"] = str(stored.size)
-    response["Content-Disposition"] = content_disposition(attachment.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    if attachment.classification > Classification.PUBLIC:
-        response["Cache-Control"] = "private, no-store"
-    else:
-        response["Cache-Control"] = "private"
-    return response
+    return download_response(
+        handle,
+        name=attachment.name,
+        content_type=stored.content_type,
+        classification=attachment.classification,
+        size=stored.size,
+    )

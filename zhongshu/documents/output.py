@@ -12,12 +12,11 @@ of them blank, so a draft prints as a draft.
 
 import io
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhongshu.core.models import Classification
-from zhongshu.core.views_files import content_disposition
+from zhongshu.core.views_files import download_response
 from zhongshu.workflow import selectors as workflow_selectors
 
 from . import proofread, render, rules, terms
@@ -324,14 +323,13 @@ def file_name(document: OutgoingDocument, extension: str, suffix: str = "") -> s
 def file_response(document: OutgoingDocument, content: bytes, *, name: str, content_type: str):
     """A download of ``content``, never cached beyond the user's browser, not at all when
     classified."""
-    response = FileResponse(io.BytesIO(content), content_type=content_type)
-    response["Content-Disposition"] = content_disposition(name)
-    response["X-Content-Type-Options"] = "nosniff"
-    if document.classification > Classification.PUBLIC:
-        response["Cache-Control"] = "private, no-store"
-    else:
-        response["Cache-Control"] = "private"
-    return response
+    return download_response(
+        io.BytesIO(content),
+        name=name,
+        content_type=content_type,
+        classification=document.classification,
+        size=len(content),
+    )
 
 
 def render_problem(exc: RenderError) -> str:

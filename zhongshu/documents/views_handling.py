@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +25,8 @@ from zhongshu.core import audit, files
 from zhongshu.core.denials import deny, require
 from zhongshu.core.excel import workbook_response
 from zhongshu.core.forms import add_validation_errors
-from zhongshu.core.models import Classification, StaleVersionError
-from zhongshu.core.views_files import content_disposition
+from zhongshu.core.models import StaleVersionError
+from zhongshu.core.views_files import download_response
 
 from . import archive, handling, rules, selectors
 from .forms_handling import (
@@ -571,13 +571,13 @@ def archive_download(request, pk):
             classification=document.classification,
             detail={"as": "archive", "sha256": package.sha256},
         )
-    response = FileResponse(handle, content_type=stored.content_type)
-    response["Content-Length"] = str(stored.size)
-    response["Content-Disposition"] = content_disposition(archive.file_name(document))
-    response["X-Content-Type-Options"] = "nosniff"
-    private = document.classification > Classification.PUBLIC
-    response["Cache-Control"] = "private, no-store" if private else "private"
-    return response
+    return download_response(
+        handle,
+        name=archive.file_name(document),
+        content_type=stored.content_type,
+        classification=document.classification,
+        size=stored.size,
+    )
 
 
 __all__ = [
