@@ -3,6 +3,7 @@ findings panel (issue 4 §10; documents/proofreading.py, views_output.py)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import login
@@ -10,12 +11,20 @@ from tests.documents import factories
 from tests.documents.factories import OutgoingDocumentFactory
 from tests.documents.test_output import REQUEST_BODY, request_document
 from tests.factories import DepartmentFactory, MembershipFactory, UnitFactory, UserFactory
+from zhongshu.core import files
 from zhongshu.core.models import AuditEvent
-from zhongshu.documents import proofreading
+from zhongshu.documents import proofreading, rules
 from zhongshu.documents.models import OfficeTypo, OutgoingDocument, ProofreadOverride, State
 
 pytestmark = pytest.mark.django_db
 office_clerk = factories.office_clerk
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
 
 # R3: a title that does not end with a 文种 — an error, so it blocks 签发.
 NO_KIND_TITLE = "市食品药品监督管理局关于购置食品快速检测设备"
@@ -107,9 +116,28 @@ def test_keys_are_stable_and_follow_the_text(faulty):
 
 
 def test_a_run_takes_three_queries(faulty, django_assert_num_queries):
-    # The office's typos, its overrides, and the stored counts.
-    with django_assert_num_queries(3):
+    # The attached files' titles, the office's typos, its overrides, and the stored counts.
+    with django_assert_num_queries(4):
         proofreading.run(faulty)
+
+
+def test_the_attachment_list_is_compared_with_the_files_attached(drafter, department, media):
+    document = request_document(
+        drafter, department, attachment_names=["抽检计划", "设备清单"], state=State.REVIEW
+    )
+    before = [f for f in proofreading.run(document) if f.rule == "R22"]  # paper: nothing to compare
+    for name in ("抽检计划.txt", "经费预算.txt"):
+        files.attachment_add(
+            actor=drafter,
+            owner_type=rules.SUBJECT_KIND,
+            owner=document,
+            uploaded=SimpleUploadedFile(name, f"{name}的内容".encode()),
+        )
+
+    after = [str(f.message) for f in proofreading.run(document) if f.rule == "R22"]
+
+    assert before == []
+    assert after == ["The 附件说明 lists “设备清单”, but attachment 2 is titled “经费预算”."]
 
 
 # --- The office's typo list ---------------------------------------------------------------------

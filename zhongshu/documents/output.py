@@ -11,10 +11,12 @@ of them blank, so a draft prints as a draft.
 """
 
 import io
+import os
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhongshu.core import files
 from zhongshu.core.models import Classification
 from zhongshu.core.views_files import download_response
 from zhongshu.workflow import selectors as workflow_selectors
@@ -193,6 +195,7 @@ def draft_model(document: OutgoingDocument, *, typos=None) -> proofread.Draft:
         cc=names(document.cc_recipients),
         subordinates=_subordinates(document),
         attachments=names(document.attachment_names),
+        attachment_titles=attachment_titles(document),
         date=document.issued_on,
         print_date=document.print_date,
         note=document.note,
@@ -200,6 +203,19 @@ def draft_model(document: OutgoingDocument, *, typos=None) -> proofread.Draft:
         sealed=False if document.layout == Layout.MINUTES else None,
         typos=proofread.DEFAULT_TYPOS if typos is None else tuple(typos),
     )
+
+
+def attachment_titles(document: OutgoingDocument) -> tuple[str, ...] | None:
+    """The titles of the files attached to the document (file names without extension), in
+    upload order, for R22's 附件说明 check; None when no file is attached (paper attachments:
+    nothing to compare)."""
+    if document.pk is None:
+        return None
+    titles = tuple(
+        os.path.splitext(a.name)[0].strip()
+        for a in files.attachments_for(rules.SUBJECT_KIND, document.pk)
+    )
+    return titles or None
 
 
 def copy_number_texts(document: OutgoingDocument) -> list[str]:
