@@ -187,9 +187,9 @@ def test_q_finds_words_of_the_body_through_the_search_index(client, login_as, of
 def test_q_of_a_word_matching_more_than_the_index_returns_falls_back_to_titles(
     client, login_as, office_clerk, org, monkeypatch
 ):
-    from zhongshu.search import services as search
+    from zhongshu.documents import selectors
 
-    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 2)  # what the index is asked for at most
     for i in range(4):
         make_document(org, title=f"第{i}号通知", body=[{"level": 0, "text": "常见的词"}])
     make_document(org, title="常见的词在标题里")

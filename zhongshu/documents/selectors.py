@@ -32,6 +32,7 @@ LIST_FIELDS = (
     "department__name",
     "drafter__full_name",
 )
+LIST_COUNT_CAP = 1000  # lists count at most this many ("more than 1000")
 # The list's filters and the columns they compare (year, q and visibility are handled apart).
 FILTER_COLUMNS = (
     ("kind", "kind"),
@@ -96,19 +97,21 @@ def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
     """
     rows = visible_documents(user)
     if q := filters.get("q"):
-        ids = search.matching_object_ids(rules.SEARCH_KIND, q)
+        ids = search.matching_object_ids(rules.SEARCH_KIND, q, cap=LIST_COUNT_CAP)
         if ids is None:
             rows = rows.filter(_contains("title", q) | _contains("doc_number", q))
         else:
             rows = rows.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
     if year := filters.get("year"):
-        rows = rows.filter(year=year)  # the number's year once numbered, else the year drafted
+        # The number's year once numbered, else the year drafted. A range, not "=": with "=" the
+        # planner drops the year from the order and walks the primary key back through every
+        # later year (300 ms for 2021 at 1,000,000 documents; 0.1 ms through the year index).
+        rows = rows.filter(year__range=(year, year))
     for name, column in FILTER_COLUMNS:
         if name in filters:
             rows = rows.filter(**{column: filters[name]})
-    # Newest first. With a year, "year, -pk" is the same order, spelled as the year index reads
-    # it: PostgreSQL otherwise walks the primary key back through every later year (it cannot
-    # know that years follow ids), for the page and for the capped count alike.
+    # Newest first; with a year, "year, -pk" is the same order, spelled as the year index reads
+    # it, for the page and for the capped count alike.
     return rows.order_by("year", "-pk") if year else rows.order_by("-pk")
 
 

@@ -43,7 +43,7 @@ from .forms_drafting import (
 from .models import DocumentVersion, JointSignature, OutgoingDocument, State
 
 PAGE_SIZE = 20
-COUNT_CAP = 1000
+COUNT_CAP = selectors.LIST_COUNT_CAP
 EXPORT_CAP = 10_000
 STATUS_INVALID = 400
 STATUS_CONFLICT = 409
