@@ -31,6 +31,7 @@ from zhongshu.org.models import Department, User
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow.errors import WorkflowError
 from zhongshu.workflow.models import ItemState, Run, WorkItem
+from zhongshu.workflow.views import decision_panel_context
 
 from . import diff, handling, organs, rules, selectors, services
 from .forms_drafting import (
@@ -460,9 +461,7 @@ def _decision_panel(request, run) -> dict:
     Submit button, which also checks the document."""
     if run is None or not run.is_live:
         return {"item": None}
-    from zhongshu.workflow.views import _panel_context
-
-    context = _panel_context(request, run)
+    context = decision_panel_context(request, run)
     if context["item"] is not None and context["item"].step_order == 0:
         context["item"] = None
     return context

@@ -93,6 +93,22 @@ def _attempt(form, call) -> int | None:
     return None
 
 
+def _post_step(request, document, form, call, *, done, url_name: str):
+    """A step's POST: ``call(cleaned_data)`` runs the service. Returns (redirect with ``done``
+    shown — a text, or a function of the cleaned data — , None) when it succeeded, else
+    (None, status) with the reason on the form and the document reloaded for the page shown
+    again."""
+    status = STATUS_INVALID
+    if form.is_valid():
+        status = _attempt(form, lambda: call(form.cleaned_data))
+        if status is None:
+            text = done(form.cleaned_data) if callable(done) else done
+            messages.success(request, text)
+            return redirect(url_name, pk=document.pk), None
+    document.refresh_from_db()
+    return None, status
+
+
 def _context(document: OutgoingDocument, **extra) -> dict:
     return {"document": document, "steps": handling.steps_of(document), **extra}
 
@@ -155,21 +171,21 @@ def handling_check(request, pk):
     if request.method == "POST" or document.state == State.SIGNED:
         form = CheckForm(request.POST or None, initial=_version(document))
     if request.method == "POST":
-        status = STATUS_INVALID
-        if form.is_valid():
-            status = _attempt(
-                form,
-                lambda: handling.document_check(
-                    actor=request.user,
-                    document=document,
-                    expected_version=form.cleaned_data["version"],
-                    **form.service_kwargs(),
-                ),
-            )
-            if status is None:
-                messages.success(request, _("Checked (复核). Next: registration (登记)."))
-                return redirect("documents:handling_check", pk=document.pk)
-        document.refresh_from_db()
+        response, status = _post_step(
+            request,
+            document,
+            form,
+            lambda data: handling.document_check(
+                actor=request.user,
+                document=document,
+                expected_version=data["version"],
+                **form.service_kwargs(),
+            ),
+            done=_("Checked (复核). Next: registration (登记)."),
+            url_name="documents:handling_check",
+        )
+        if response:
+            return response
     check = (document.milestones or {}).get("checked") if document.state != State.SIGNED else None
     points = []
     if isinstance(check, dict):
@@ -196,23 +212,22 @@ def handling_print(request, pk):
         }
         form = PrintForm(request.POST or None, initial=initial, document=document)
     if request.method == "POST":
-        status = STATUS_INVALID
-        if form.is_valid():
-            data = form.cleaned_data
-            status = _attempt(
-                form,
-                lambda: handling.document_print(
-                    actor=request.user,
-                    document=document,
-                    expected_version=data["version"],
-                    copies=data["copies"],
-                    print_date=data["print_date"],
-                ),
-            )
-            if status is None:
-                messages.success(request, _("Printing recorded. Next: the seal (用印)."))
-                return redirect("documents:handling_print", pk=document.pk)
-        document.refresh_from_db()
+        response, status = _post_step(
+            request,
+            document,
+            form,
+            lambda data: handling.document_print(
+                actor=request.user,
+                document=document,
+                expected_version=data["version"],
+                copies=data["copies"],
+                print_date=data["print_date"],
+            ),
+            done=_("Printing recorded. Next: the seal (用印)."),
+            url_name="documents:handling_print",
+        )
+        if response:
+            return response
     context = _context(
         document,
         form=form,
@@ -240,24 +255,23 @@ def handling_seal(request, pk):
         }
         form = SealForm(request.POST or None, initial=initial, document=document)
     if request.method == "POST":
-        status = STATUS_INVALID
-        if form.is_valid():
-            data = form.cleaned_data
-            status = _attempt(
-                form,
-                lambda: handling.seal_record(
-                    actor=request.user,
-                    document=document,
-                    expected_version=data["version"],
-                    seal=data["seal"],
-                    copies=data["copies"],
-                    note=data["note"],
-                ),
-            )
-            if status is None:
-                messages.success(request, _("The seal is entered in the seal register."))
-                return redirect("documents:handling_seal", pk=document.pk)
-        document.refresh_from_db()
+        response, status = _post_step(
+            request,
+            document,
+            form,
+            lambda data: handling.seal_record(
+                actor=request.user,
+                document=document,
+                expected_version=data["version"],
+                seal=data["seal"],
+                copies=data["copies"],
+                note=data["note"],
+            ),
+            done=_("The seal is entered in the seal register."),
+            url_name="documents:handling_seal",
+        )
+        if response:
+            return response
     context = _context(
         document,
         form=form,
@@ -464,28 +478,23 @@ def dispatch_external(request, pk):
     document = _document(request, pk)
     copies = handling.available_copy_numbers(document) if document.is_classified else []
     form = ExternalForm(request.POST, document=document, copies=copies)
-    status = STATUS_INVALID
-    if form.is_valid():
-        data = form.cleaned_data
-        status = _attempt(
-            form,
-            lambda: handling.dispatch_external(
-                actor=request.user,
-                document=document,
-                expected_version=data["version"],
-                organ=data["organ"],
-                channel=data["channel"],
-                copy_numbers=data.get("copy_numbers") or (),
-                sent_at=data["sent_at"],
-            ),
-        )
-        if status is None:
-            messages.success(
-                request, _("Sending to %(organ)s recorded.") % {"organ": data["organ"]}
-            )
-            return redirect("documents:dispatch", pk=document.pk)
-    document.refresh_from_db()
-    return _dispatch_page(request, document, external=form, status=status)
+    response, status = _post_step(
+        request,
+        document,
+        form,
+        lambda data: handling.dispatch_external(
+            actor=request.user,
+            document=document,
+            expected_version=data["version"],
+            organ=data["organ"],
+            channel=data["channel"],
+            copy_numbers=data.get("copy_numbers") or (),
+            sent_at=data["sent_at"],
+        ),
+        done=lambda data: _("Sending to %(organ)s recorded.") % {"organ": data["organ"]},
+        url_name="documents:dispatch",
+    )
+    return response or _dispatch_page(request, document, external=form, status=status)
 
 
 @never_cache
@@ -521,20 +530,18 @@ def archive_view(request, pk):
     if request.method == "POST" or document.state == State.DISTRIBUTED:
         form = VersionForm(request.POST or None, initial=_version(document))
     if request.method == "POST":
-        status = STATUS_INVALID
-        if form.is_valid():
-            status = _attempt(
-                form,
-                lambda: handling.document_file(
-                    actor=request.user,
-                    document=document,
-                    expected_version=form.cleaned_data["version"],
-                ),
-            )
-            if status is None:
-                messages.success(request, _("Filed. The archival package is ready."))
-                return redirect("documents:archive", pk=document.pk)
-        document.refresh_from_db()
+        response, status = _post_step(
+            request,
+            document,
+            form,
+            lambda data: handling.document_file(
+                actor=request.user, document=document, expected_version=data["version"]
+            ),
+            done=_("Filed. The archival package is ready."),
+            url_name="documents:archive",
+        )
+        if response:
+            return response
     package = handling.package_of(document)
     context = _context(
         document,

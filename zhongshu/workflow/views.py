@@ -141,7 +141,9 @@ def _run_or_404(request, pk):
         deny(request, status=404, object_type="workflow.run", object_id=pk)
 
 
-def _panel_context(request, run) -> dict:
+def decision_panel_context(request, run) -> dict:
+    """What workflow/_decide_panel.html needs for ``request.user`` on ``run`` (also used by the
+    pages of the items a run approves, e.g. an outgoing document)."""
     items = selectors.open_items_for(request.user, run) if run.is_live else []
     item = items[0] if items else None
     decisions = []
@@ -184,7 +186,7 @@ def run_detail(request, pk):
         "steps": selectors.run_steps(run),
         "record": selectors.handling_record(run),
         "mode_all": StepMode.ALL,
-        **_panel_context(request, run),
+        **decision_panel_context(request, run),
     }
     return render(request, "workflow/run_detail.html", context)
 
