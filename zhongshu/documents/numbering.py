@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,8 +216,7 @@ def series_update(
     series.name, series.code, series.layout = name.strip(), code.strip(), layout
     series.external, series.owner, series.yearly_restart = external, owner, yearly_restart
     series.start_number = start_number
-    used = IssuedNumber.objects.filter(series=series).exists()
-    _check_series(series, used=used, before=before)
+    _check_series(series, used=series_used(series), before=before)
     _save_series(series, actor=actor, expected_version=expected_version)
     audit.record(
         "documents.series_updated",
@@ -637,6 +636,37 @@ def issued_number_get_for(user, pk) -> IssuedNumber:
     if issued is None:
         raise Http404
     return issued
+
+
+def series_of_unit(unit_id: int, *, year: int) -> list[NumberSeries]:
+    """The unit's series, in use first, each with ``next_text``: the number it would give next
+    in ``year`` (one query)."""
+    # A series counts either per year or in year 0 (its restart rule is fixed once used).
+    last = NumberCounter.objects.filter(series=OuterRef("pk")).filter(Q(year=year) | Q(year=0))
+    series = list(
+        NumberSeries.objects.filter(unit_id=unit_id, deleted_at__isnull=True)
+        .select_related("owner")
+        .annotate(last_number=Subquery(last.values("last")[:1]))
+        .order_by("-active", "layout", "code", "id")
+    )
+    for s in series:
+        following = max((s.last_number or 0) + 1, s.start_number)
+        s.next_text = number_text(s.code, year, following)
+    return series
+
+
+def series_used(series: NumberSeries) -> bool:
+    """Whether the series has given a number (its code, layout and restart rule are then fixed)."""
+    return IssuedNumber.objects.filter(series=series).exists()
+
+
+def numbers_of(document: OutgoingDocument) -> list[IssuedNumber]:
+    """Every number the document was given, newest first (void ones included)."""
+    return list(
+        IssuedNumber.objects.filter(document=document)
+        .select_related("series", "issued_by", "voided_by")
+        .order_by("-pk")
+    )
 
 
 def copy_numbers_of(document: OutgoingDocument) -> list[CopyNumber]:

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from zhongshu.core.excel import workbook_response
 from zhongshu.core.forms import add_validation_errors
 from zhongshu.core.models import StaleVersionError
 
-from . import numbering, rules, selectors
+from . import handling, numbering, rules, selectors
 from .forms_numbering import (
     CopyAssignForm,
     RegisterFilterForm,
@@ -36,7 +35,7 @@ from .forms_numbering import (
     VersionForm,
     VoidForm,
 )
-from .models import IssuedNumber, NumberCounter, NumberSeries, State
+from .models import IssuedNumber, NumberSeries, State
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000
@@ -48,16 +47,6 @@ STALE = gettext_lazy("Someone else changed this meanwhile. Reload it and apply y
 
 office_page = require(rules.is_office)
 office_series = require(rules.is_office, status=404, object_type="documents.numberseries")
-# The fields of a document the registers show; its text (body, recipients…) stays unread.
-_DOCUMENT_LIST_TEXT = (
-    "body",
-    "cc_recipients",
-    "attachment_names",
-    "present",
-    "absent",
-    "attending",
-    "issuers",
-)
 
 
 def _status_of(exc: ValidationError) -> int:
@@ -131,17 +120,7 @@ def _filter_query(form) -> str:
 @require_GET
 def series_list(request):
     year = timezone.localdate().year
-    # A series counts either per year or in year 0 (its restart rule is fixed once used).
-    last = NumberCounter.objects.filter(series=OuterRef("pk")).filter(Q(year=year) | Q(year=0))
-    series = list(
-        NumberSeries.objects.filter(unit_id=request.user.unit_id, deleted_at__isnull=True)
-        .select_related("owner")
-        .annotate(last_number=Subquery(last.values("last")[:1]))
-        .order_by("-active", "layout", "code", "id")
-    )
-    for s in series:
-        following = max((s.last_number or 0) + 1, s.start_number)
-        s.next_text = numbering.number_text(s.code, year, following)
+    series = numbering.series_of_unit(request.user.unit_id, year=year)
     return render(request, "documents/series_list.html", {"series": series, "year": year})
 
 
@@ -183,7 +162,7 @@ def series_create(request):
 @require_http_methods(["GET", "POST"])
 def series_edit(request, pk):
     series = _series(request, pk)
-    used = IssuedNumber.objects.filter(series=series).exists()
+    used = numbering.series_used(series)
     initial = {
         "name": series.name,
         "code": series.code,
@@ -299,11 +278,7 @@ def register(request, pk):
                 )
                 return redirect("documents:register", pk=document.pk)
         document.refresh_from_db()
-    numbers = list(
-        IssuedNumber.objects.filter(document=document)
-        .select_related("series", "issued_by", "voided_by")
-        .order_by("-pk")
-    )
+    numbers = numbering.numbers_of(document)
     context = {
         "document": document,
         "form": form,
@@ -322,12 +297,7 @@ def register(request, pk):
 def register_pending(request):
     """Checked documents waiting for 登记, oldest first."""
     after = _cursor(request, "after")
-    rows = (
-        selectors.visible_documents(request.user)
-        .filter(state=State.CHECKED)
-        .select_related("department", "drafter")
-        .defer(*_DOCUMENT_LIST_TEXT)
-    )
+    rows = handling.queue_for(request.user, State.CHECKED)
     if after is not None:
         rows = rows.filter(pk__gt=after)
     page = list(rows.order_by("pk")[: PAGE_SIZE + 1])
