@@ -84,17 +84,6 @@ STEP_URLS = {
     "distributed": "documents:dispatch",
     "filed": "documents:archive",
 }
-# Large text columns of a document that the registers never show.
-_DOCUMENT_TEXT = (
-    "document__body",
-    "document__main_recipients",
-    "document__cc_recipients",
-    "document__attachment_names",
-    "document__present",
-    "document__absent",
-    "document__attending",
-    "document__milestones",
-)
 AFTER_SIGNING = tuple(state for _key, state, _label in STEPS)
 _ORDER = {state: n for n, state in enumerate(AFTER_SIGNING)}
 
@@ -733,7 +722,7 @@ def queue_for(user, state: str) -> QuerySet[OutgoingDocument]:
         selectors.visible_documents(user)
         .filter(state=state)
         .select_related("department", "signed_by")
-        .defer("body", "cc_recipients", "attachment_names", "present", "absent", "attending")
+        .defer(*OutgoingDocument.TEXT_COLUMNS)
     )
 
 
@@ -793,7 +782,7 @@ def seal_uses_for(user) -> QuerySet[SealUse]:
             document__classification__lte=user.clearance,
         )
         .select_related("document", "used_by")
-        .defer(*_DOCUMENT_TEXT)
+        .defer(*(f"document__{c}" for c in OutgoingDocument.TEXT_COLUMNS))
     )
 
 

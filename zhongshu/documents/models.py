@@ -246,6 +246,19 @@ class IssuedNumber(models.Model):
 class OutgoingDocument(BaseModel):
     """A document this unit sends out, from the first draft to the archival package."""
 
+    # Its large text columns, which lists and registers never read (``defer``).
+    TEXT_COLUMNS = (
+        "body",
+        "main_recipients",
+        "cc_recipients",
+        "attachment_names",
+        "present",
+        "absent",
+        "attending",
+        "issuers",
+        "milestones",
+    )
+
     unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT)
     # --- The text (CONTENT_FIELDS): versioned, proofread, frozen at 签发 ---------------------
     kind = models.CharField(_("kind (文种)"), max_length=20, choices=Kind.choices)

@@ -601,19 +601,6 @@ def assign_copy(
 
 # --- Reads (the office's registers) ----------------------------------------------------------
 
-# Large text columns the registers never show.
-_DOCUMENT_TEXT = (
-    "document__body",
-    "document__main_recipients",
-    "document__cc_recipients",
-    "document__attachment_names",
-    "document__present",
-    "document__absent",
-    "document__attending",
-    "document__milestones",
-    "document__issuers",
-)
-
 
 def issued_numbers_for(user) -> QuerySet[IssuedNumber]:
     """Every number given in ``user``'s unit (the 发文登记簿), for the office only; never one
@@ -624,7 +611,7 @@ def issued_numbers_for(user) -> QuerySet[IssuedNumber]:
         IssuedNumber.objects.filter(series__unit_id=user.unit_id)
         .filter(Q(document__isnull=True) | Q(document__classification__lte=user.clearance))
         .select_related("series", "document", "document__department", "issued_by", "voided_by")
-        .defer(*_DOCUMENT_TEXT)
+        .defer(*(f"document__{c}" for c in OutgoingDocument.TEXT_COLUMNS))
     )
 
 
