@@ -37,7 +37,6 @@ from zhongshu.core import audit
 from zhongshu.core.models import StaleVersionError, StoredFile
 from zhongshu.core.rules import is_business_user
 from zhongshu.workflow import services as workflow
-from zhongshu.workflow.models import WorkItem
 
 from . import numbering, rules, selectors
 from . import services as documents
@@ -591,16 +590,8 @@ def mark_read(user, document) -> bool:
     )
     if dispatches.exists():
         marked = bool(dispatches.update(read_at=now))
-    copies = WorkItem.objects.filter(
-        assignee_id=user.pk,
-        is_cc=True,
-        read_at__isnull=True,
-        kind=rules.SUBJECT_KIND,
-        run__subject_id=document.pk,
-    )
-    if copies.exists():
-        marked = bool(copies.update(read_at=now)) or marked
-    return marked
+    copies = workflow.cc_mark_read(actor=user, kind=rules.SUBJECT_KIND, subject_id=document.pk)
+    return bool(copies) or marked
 
 
 # --- 归档 ---------------------------------------------------------------------------------------

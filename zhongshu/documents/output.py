@@ -239,12 +239,7 @@ def docx_bytes(document: OutgoingDocument) -> bytes:
 
 def runs_of(document: OutgoingDocument) -> list:
     """Every approval run of the document, oldest first (withdrawn ones included)."""
-    # Through the workflow's selectors module, which has no "runs of a subject" selector yet.
-    return list(
-        workflow_selectors.Run.objects.filter(
-            kind=rules.SUBJECT_KIND, subject_id=document.pk
-        ).order_by("id")
-    )
+    return workflow_selectors.runs_of(rules.SUBJECT_KIND, document.pk)
 
 
 def opinions(document: OutgoingDocument) -> list[dict]:

@@ -19,8 +19,9 @@ from zhongshu.core import audit
 from zhongshu.core.i18n import stored_text
 from zhongshu.core.models import Classification
 from zhongshu.search import services as search
+from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow import services as workflow
-from zhongshu.workflow.models import Decision, Run, WorkItem
+from zhongshu.workflow.models import Run
 
 from . import rules, terms
 from .models import (
@@ -304,22 +305,14 @@ def may_edit(user, document: OutgoingDocument) -> bool:
         return document.drafter_id == user.pk
     if document.state == State.REVIEW:
         run = current_run(document)
-        return run is not None and bool(workflow_open_items(user, run))
+        return run is not None and bool(workflow_selectors.open_items_for(user, run))
     if document.state in RESIGN_STATES:
         return rules.is_office(user)
     return False
 
 
 def current_run(document) -> Run | None:
-    return (
-        Run.objects.filter(kind=rules.SUBJECT_KIND, subject_id=document.pk).order_by("-id").first()
-    )
-
-
-def workflow_open_items(user, run):
-    from zhongshu.workflow.selectors import open_items_for
-
-    return open_items_for(user, run)
+    return workflow_selectors.latest_run(rules.SUBJECT_KIND, document.pk)
 
 
 @transaction.atomic
@@ -465,29 +458,13 @@ def _sign(document: OutgoingDocument, *, actor) -> None:
 def _signs_for_principal(document: OutgoingDocument, actor) -> bool:
     """条例 §20: the 主要负责人 signs 上行文 and important documents, or the person they have
     authorised — here, their delegate while they are away (the item shows "代 principal")."""
-    from zhongshu.org.models import Unit
-
-    principal_id = Unit.objects.filter(pk=document.unit_id).values_list("principal_id", flat=True)
-    principal_id = principal_id.first()
+    principal_id = document.unit.principal_id
     if principal_id is None:
         return False
-    if actor.pk == principal_id:
-        return True
-    item = (
-        WorkItem.objects.filter(
-            run__kind=rules.SUBJECT_KIND,
-            run__subject_id=document.pk,
-            decided_by=actor,
-            decision=Decision.APPROVE,
-        )
-        .order_by("-decided_at", "-id")
-        .only("assignee_id", "delegate_for_id")
-        .first()
+    return principal_id in (
+        actor.pk,
+        workflow_selectors.approved_on_behalf_of(actor, rules.SUBJECT_KIND, document.pk),
     )
-    if item is None:
-        return False
-    acted_for = item.delegate_for_id if item.assignee_id == actor.pk else item.assignee_id
-    return acted_for == principal_id
 
 
 def _number_at_signing() -> bool:

@@ -30,10 +30,9 @@ from zhongshu.core.rules import is_business_user
 from zhongshu.org.models import Department, User
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow.errors import WorkflowError
-from zhongshu.workflow.models import ItemState, Run, WorkItem
 from zhongshu.workflow.views import decision_panel_context
 
-from . import diff, handling, organs, rules, selectors, services
+from . import diff, handling, organs, output, rules, selectors, services
 from .forms_drafting import (
     DocumentForm,
     JointSignatureForm,
@@ -427,11 +426,7 @@ def _office_links(document) -> list[dict]:
 def _timeline(document) -> list[dict]:
     """Every run of the document (a withdrawal, a return to the signer start new ones) with its
     handling record, then the office's milestones after 签发."""
-    runs = list(
-        Run.objects.filter(kind=rules.SUBJECT_KIND, subject_id=document.pk)
-        .select_related("route")
-        .order_by("id")
-    )
+    runs = output.runs_of(document)
     return [{"run": run, "record": workflow_selectors.handling_record(run)} for run in runs]
 
 
@@ -471,13 +466,7 @@ def _detail_page(request, document, *, status=200, joint_form=None):
     user = request.user
     run = services.current_run(document)
     steps = workflow_selectors.run_steps(run) if run is not None else []
-    holders = []
-    if run is not None and run.is_live:
-        holders = list(
-            WorkItem.objects.filter(run=run, state=ItemState.OPEN, is_cc=False)
-            .select_related("assignee", "delegate_for")
-            .order_by("created_at", "id")
-        )
+    holders = workflow_selectors.open_holders(run) if run is not None and run.is_live else []
     departments = {}
     if document.countersign_departments:
         departments = dict(

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from zhongshu.core.rules import is_business_user
 
 from . import registry
-from .models import ItemState, Route, Run, RunEvent, RunState, WorkItem
+from .models import Decision, ItemState, Route, Run, RunEvent, RunState, WorkItem
 from .services import delegators_of, executed_steps, may_decide
 
 BOXES = ("todo", "done", "mine", "cc")
@@ -316,4 +316,42 @@ def participated_subject_ids(user, kind: str):
         WorkItem.objects.filter(run__kind=kind)
         .filter(Q(assignee=user) | Q(delegate_for=user) | Q(decided_by=user))
         .values("run__subject_id")
+    )
+
+
+def approved_on_behalf_of(user, kind: str, subject_id) -> int | None:
+    """Whom ``user``'s latest approval of the subject was for: the id of the person they acted
+    for as a delegate ("代"), None when they acted for themselves or never approved it."""
+    item = (
+        WorkItem.objects.filter(
+            run__kind=kind, run__subject_id=subject_id, decided_by=user, decision=Decision.APPROVE
+        )
+        .order_by("-decided_at", "-id")
+        .only("assignee_id", "delegate_for_id")
+        .first()
+    )
+    if item is None:
+        return None
+    return item.delegate_for_id if item.assignee_id == user.pk else item.assignee_id
+
+
+def runs_of(kind: str, subject_id) -> list[Run]:
+    """Every run of one subject, oldest first (withdrawn ones and returns to a signer too)."""
+    return list(
+        Run.objects.filter(kind=kind, subject_id=subject_id).select_related("route").order_by("id")
+    )
+
+
+def latest_run(kind: str, subject_id) -> Run | None:
+    """The newest run of one subject, live or not."""
+    return Run.objects.filter(kind=kind, subject_id=subject_id).order_by("-id").first()
+
+
+def open_holders(run: Run) -> list[WorkItem]:
+    """The open items of a run's current step (copies aside), with who holds them and for whom,
+    in the order they were given."""
+    return list(
+        WorkItem.objects.filter(run=run, state=ItemState.OPEN, is_cc=False)
+        .select_related("assignee", "delegate_for")
+        .order_by("created_at", "id")
     )

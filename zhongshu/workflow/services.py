@@ -688,13 +688,16 @@ def withdraw(*, actor, run: Run) -> Run:
 # --- Copies (抄送) --------------------------------------------------------------------------
 
 
-def cc_mark_read(*, actor, run: Run | None = None) -> int:
-    """Mark ``actor``'s copies read: those of ``run`` when they open it, or all of them ("mark
-    all read" in the cc box). Reading writes nothing when there is nothing new, so opening a
-    run stays a read for the database (SQLite takes its write lock for any UPDATE)."""
+def cc_mark_read(*, actor, run: Run | None = None, kind: str = "", subject_id=None) -> int:
+    """Mark ``actor``'s copies read: those of ``run`` when they open it, those of every run of
+    a subject when they open the subject's own page (``kind`` and ``subject_id``), or all of
+    them ("mark all read" in the cc box). Reading writes nothing when there is nothing new, so
+    opening a run stays a read for the database (SQLite takes its write lock for any UPDATE)."""
     items = WorkItem.objects.filter(assignee=actor, is_cc=True, read_at__isnull=True)
     if run is not None:
         items = items.filter(run=run)
+    if subject_id is not None:
+        items = items.filter(kind=kind, run__subject_id=subject_id)
     if not items.exists():
         return 0
     return items.update(read_at=timezone.now())
