@@ -7,8 +7,7 @@ from django.http import Http404
 
 from zhongshu.core.rules import is_business_user
 from zhongshu.search import services as search
-from zhongshu.workflow.models import ItemState, Run, RunState, WorkItem
-from zhongshu.workflow.selectors import participated_subject_ids
+from zhongshu.workflow import selectors as workflow_selectors
 
 from . import rules
 from .models import Dispatch, OutgoingDocument, State
@@ -63,7 +62,7 @@ def visible_documents(user) -> QuerySet[OutgoingDocument]:
         .order_by()
         .values("pk")
         .union(
-            participated_subject_ids(user, rules.SUBJECT_KIND).order_by(),
+            workflow_selectors.participated_subject_ids(user, rules.SUBJECT_KIND).order_by(),
             Dispatch.objects.filter(person=user).order_by().values("document_id"),
             all=True,
         )
@@ -131,27 +130,7 @@ def attach_where_now(documents) -> None:
         document.run, document.holders = None, []
     if not waiting:
         return
-    runs = {
-        run.subject_id: run
-        for run in Run.objects.filter(
-            kind=rules.SUBJECT_KIND,
-            subject_id__in=waiting,
-            state__in=(RunState.RUNNING, RunState.RETURNED),
-        ).only("pk", "subject_id", "state", "current_step_name")
-    }
-    holders: dict[int, list] = {}
-    items = (
-        WorkItem.objects.filter(
-            run_id__in=[r.pk for r in runs.values()], state=ItemState.OPEN, is_cc=False
-        )
-        .select_related("assignee")
-        .only("run_id", "created_at", "assignee__full_name")
-        .order_by("created_at", "id")
-    )
-    for item in items:
-        holders.setdefault(item.run_id, []).append(item)
+    live = workflow_selectors.live_runs_with_holders(rules.SUBJECT_KIND, waiting)
     for document in documents:
-        run = runs.get(document.pk)
-        if run is not None:
-            document.run = run
-            document.holders = holders.get(run.pk, [])
+        if document.pk in live:
+            document.run, document.holders = live[document.pk]

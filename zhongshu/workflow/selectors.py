@@ -355,3 +355,30 @@ def open_holders(run: Run) -> list[WorkItem]:
         .select_related("assignee", "delegate_for")
         .order_by("created_at", "id")
     )
+
+
+def live_runs_with_holders(kind: str, subject_ids) -> dict:
+    """For a page of subjects: ``{subject_id: (run, [open items])}`` of each live run (running
+    or returned), items with their assignee, oldest first. Two queries, whatever the page size."""
+    runs = {
+        run.subject_id: run
+        for run in Run.objects.filter(
+            kind=kind,
+            subject_id__in=list(subject_ids),
+            state__in=(RunState.RUNNING, RunState.RETURNED),
+        ).only("pk", "subject_id", "state", "current_step_name")
+    }
+    if not runs:
+        return {}
+    holders: dict[int, list] = {}
+    items = (
+        WorkItem.objects.filter(
+            run_id__in=[r.pk for r in runs.values()], state=ItemState.OPEN, is_cc=False
+        )
+        .select_related("assignee")
+        .only("run_id", "created_at", "assignee__full_name")
+        .order_by("created_at", "id")
+    )
+    for item in items:
+        holders.setdefault(item.run_id, []).append(item)
+    return {subject: (run, holders.get(run.pk, [])) for subject, run in runs.items()}
