@@ -72,6 +72,19 @@ def test_postgres_url_configures_persistent_checked_connections():
     assert result.stdout.split() == ["django.db.backends.postgresql", "600", "True", "zs"]
 
 
+def test_postgres_prices_random_reads_for_ssd_unless_told_otherwise():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    url = {"DATABASE_URL": "postgres://u:p@db.example:5432/zs", "ZHONGSHU_MODE": "demo"}
+
+    default = run_settings(url, code)
+    chosen = run_settings({**url, "PG_RANDOM_PAGE_COST": "2"}, code)
+    server = run_settings({**url, "PG_RANDOM_PAGE_COST": ""}, code)
+
+    assert "-c random_page_cost=1.1" in default.stdout
+    assert "-c random_page_cost=2.0" in chosen.stdout
+    assert "random_page_cost" not in server.stdout
+
+
 def test_redis_url_puts_huey_on_redis():
     code = "from django.conf import settings; print(settings.HUEY['huey_class'])"
     result = run_settings({"REDIS_URL": "redis://127.0.0.1:6379/0", "ZHONGSHU_MODE": "demo"}, code)
