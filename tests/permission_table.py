@@ -170,6 +170,15 @@ PERMISSION_TABLE: dict[str, str] = {
     "api:document-submit": "business",  # then only the drafter (else 404)
     "api:document-pdf": "business",
     "api:document-docx": "business",
+    # the office's steps after 签发: anyone else gets the audited 404 of a document not theirs
+    "api:document-check": "office",
+    "api:document-register": "office",
+    "api:document-print": "office",
+    "api:document-seal": "office",
+    "api:document-distribute": "office",
+    "api:document-dispatch-external": "office",
+    "api:document-file": "office",
+    "api:document-receipts": "office",
 }
 
 # API lists answer a user who may not read them with an empty list rather than 403 (issue

@@ -2,6 +2,7 @@
 sees who has read it ("2/3 read")."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -283,3 +284,124 @@ def test_outsiders_are_refused(client, at_state, drafter, general):
     for name in ("dispatch_list", "dispatch_receipts"):
         assert client.get(reverse(f"documents:{name}", args=[document.pk])).status_code == 403
     assert not Dispatch.objects.exists()
+
+
+# --- Choosing people with the colleague picker -----------------------------------------------
+
+
+def page_url(document) -> str:
+    return reverse("documents:dispatch", args=[document.pk])
+
+
+def test_people_chosen_by_id_get_it(client, at_state, office_clerk, general):
+    document = at_state(State.SEALED)
+    first, second, third = general["people"]
+    login(client, office_clerk)
+
+    # The ids of those chosen so far (ticked boxes), and the one just picked in the picker.
+    response = client.post(
+        page_url(document),
+        {"version": document.version, "people": [first.pk, second.pk], "to_user": third.pk},
+    )
+
+    assert response.status_code == 302
+    sent = Dispatch.objects.filter(document=document).values_list("person_id", flat=True)
+    assert sorted(sent) == sorted([first.pk, second.pk, third.pk])
+    assert fresh(document).state == State.DISTRIBUTED
+
+
+def test_picking_a_person_adds_them_to_the_list_and_sends_nothing(
+    client, at_state, office_clerk, general
+):
+    document = at_state(State.SEALED)
+    first, second, third = general["people"]
+    login(client, office_clerk)
+
+    # What htmx asks when someone is picked: those chosen so far, the pick, the search.
+    response = client.get(
+        page_url(document),
+        {"people": [first.pk], "to_user": second.pk, "q": second.full_name},
+        HTTP_HX_REQUEST="true",
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    for person in (first, second):
+        assert f'name="people" id="people-{person.pk}" value="{person.pk}" checked' in text
+    assert f'id="people-{third.pk}"' not in text
+    # The picker shows the search again, its choice cleared: the person is on the list now.
+    assert f'name="to_user" id="to_user-{second.pk}" value="{second.pk}">' in text
+    assert not Dispatch.objects.exists() and fresh(document).version == document.version
+
+
+def test_someone_of_another_unit_is_refused_on_the_page(client, at_state, office_clerk, general):
+    document = at_state(State.SEALED)
+    stranger = UserFactory(full_name="外单位甲")
+    login(client, office_clerk)
+
+    for data in ({"people": [general["people"][0].pk, stranger.pk]}, {"to_user": stranger.pk}):
+        response = client.post(page_url(document), {"version": document.version, **data})
+
+        text = response.content.decode()
+        assert response.status_code == 400
+        assert "Choose people of this unit." in text and "外单位甲" not in text
+    assert not Dispatch.objects.exists() and fresh(document).state == State.SEALED
+
+
+def test_someone_not_cleared_is_refused_with_the_reason(
+    client, classified_network, make_signed, at_state, office_clerk, general
+):
+    first, second, _third = general["people"]
+    first.clearance = Classification.SECRET
+    first.save(update_fields=["clearance"])
+    document = at_state(State.SEALED, make_signed(**CLASSIFIED), copies=2)
+    login(client, office_clerk)
+
+    picked = client.get(page_url(document), {"people": [first.pk], "to_user": second.pk})
+    sent = client.post(
+        page_url(document), {"version": document.version, "people": [first.pk, second.pk]}
+    )
+
+    reason = f"{second.full_name} is not cleared for documents marked"
+    assert picked.status_code == 200 and reason in picked.content.decode()
+    assert f'id="people-{second.pk}"' not in picked.content.decode()
+    assert f'id="people-{first.pk}"' in picked.content.decode()
+    assert sent.status_code == 400 and reason in sent.content.decode()
+    assert not Dispatch.objects.exists() and fresh(document).state == State.SEALED
+
+
+def test_the_page_stays_small_with_thousands_of_people(
+    client, at_state, office_clerk, unit, django_assert_max_num_queries
+):
+    document = at_state(State.SEALED)
+    get_user_model().objects.bulk_create(
+        UserFactory.build(unit=unit, username=f"many{n}", full_name=f"同事{n:03d}", password="!")
+        for n in range(300)
+    )
+    login(client, office_clerk)
+
+    with django_assert_max_num_queries(40):
+        page = client.get(page_url(document))
+    with django_assert_max_num_queries(40):
+        search = client.get(page_url(document), {"q": "同事"})
+
+    text = page.content.decode()
+    assert page.status_code == 200 and 'id="to_user-q"' in text
+    assert sum(f"同事{n:03d}" in text for n in range(300)) == 0
+    found = search.content.decode()
+    assert sum(f"同事{n:03d}" in found for n in range(300)) == 20
+    assert "Only the first 20 are shown" in found
+    assert len(found) < 5 * len(text)
+
+
+def test_the_search_without_javascript_keeps_those_chosen(client, at_state, office_clerk, general):
+    document = at_state(State.SEALED)
+    first, second, _third = general["people"]
+    login(client, office_clerk)
+
+    response = client.get(page_url(document), {"q": second.full_name, "people": [first.pk]})
+
+    text = response.content.decode()
+    assert f'name="people" id="people-{first.pk}" value="{first.pk}" checked' in text
+    assert f'name="to_user" id="to_user-{second.pk}"' in text
+    assert f'<input type="hidden" name="people" value="{first.pk}">' in text

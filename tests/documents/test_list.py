@@ -184,12 +184,34 @@ def test_q_finds_words_of_the_body_through_the_search_index(client, login_as, of
     assert absent == []
 
 
+def test_q_of_a_word_beyond_the_count_cap_is_looked_up_wider_in_the_index(
+    client, login_as, office_clerk, org, monkeypatch
+):
+    from zhongshu.documents import selectors, views_drafting
+
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 2)  # the first look
+    monkeypatch.setattr(views_drafting, "COUNT_CAP", 2)  # the count
+    for i in range(4):
+        make_document(org, title=f"第{i}号通知", body=[{"level": 0, "text": "常见的词"}])
+    make_document(org, title="常见的词在标题里")
+    make_document(org, title="无关的通知")
+    login_as(office_clerk)
+
+    response = client.get(LIST, {"q": "常见"})
+
+    # Bodies too, newest first; the ids reach the database as one array, not 5 placeholders.
+    newest_first = ["常见的词在标题里", "第3号通知", "第2号通知", "第1号通知", "第0号通知"]
+    assert _titles(response) == newest_first
+    assert response.context["count_capped"]  # more than the (patched) cap of 2
+
+
 def test_q_of_a_word_matching_more_than_the_index_returns_falls_back_to_titles(
     client, login_as, office_clerk, org, monkeypatch
 ):
     from zhongshu.documents import selectors
 
     monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 2)  # what the index is asked for at most
+    monkeypatch.setattr(selectors, "LIST_WIDE_CAP", 3)
     for i in range(4):
         make_document(org, title=f"第{i}号通知", body=[{"level": 0, "text": "常见的词"}])
     make_document(org, title="常见的词在标题里")

@@ -287,6 +287,19 @@ def test_an_order_prints_its_number_as_the_order_number(drafter, department):
     assert output.draft_model(document).doc_number == "第12号"
 
 
+def test_an_order_prints_the_signers_title_beside_the_signature_stamp(drafter, department):
+    fields = {"drafter": drafter, "department": department, "issuers": ["市人民政府"]}
+    order = OutgoingDocumentFactory(
+        **fields, kind=Kind.ORDER, layout=Layout.ORDER, title="", signer_title="市长"
+    )
+    notice = OutgoingDocumentFactory(**fields, signer_title="市长")
+
+    assert output.render_model(order).signer_titles == ("市长",)
+    assert output.render_model(notice).signer_titles == ()  # a seal, not a 签名章
+    order.signer_title = ""  # not signed yet
+    assert output.render_model(order).signer_titles == ()
+
+
 def test_the_directory_says_which_copies_go_down(unit, drafter, department):
     below = Organ.objects.create(unit=unit, name="某区食品药品监督管理局", relation="subordinate")
     beside = Organ.objects.create(unit=unit, name="市财政局", relation="peer")

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests.documents.drafting_support import make_document, org, route  # noqa: F401  (fixtures)
+from tests.factories import MembershipFactory, PositionFactory, UnitFactory
 from zhongshu.documents import rules, services
 from zhongshu.documents.models import State
 from zhongshu.workflow import services as workflow
@@ -90,6 +91,19 @@ def test_the_principal_signs_a_request(org, route):
     assert (document.state, document.signed_by) == (State.SIGNED, org["principal"])
 
 
+def test_signing_records_the_signers_title_as_it_is_that_day(org, route, unit):
+    MembershipFactory(
+        user=org["principal"], department=org["business"], position=PositionFactory(unit=unit)
+    )
+    title = org["principal"].memberships.get().position.name
+    document = _submitted(org, kind="request")
+    _approve(document, org["head"])  # 核稿
+
+    _approve(document, org["principal"])  # 签发
+
+    assert document.signer_title == title
+
+
 def test_the_principals_delegate_signs_for_them(org, route):
     today = timezone.localdate()
     workflow.delegation_set(
@@ -126,6 +140,24 @@ def test_a_principal_who_hands_signing_to_a_colleague_does_not_authorise_them(or
 def test_a_unit_without_a_principal_cannot_sign_a_request(org, head_signs, unit):
     unit.principal = None
     unit.save(update_fields=["principal"])
+    document = _submitted(org, kind="request")
+
+    with pytest.raises(WorkflowError, match="principal leader"):
+        _approve(document, org["head"])
+
+
+def test_a_person_the_unit_authorised_signs_a_request(org, head_signs, unit):
+    unit.authorised_signers.add(org["head"])
+    document = _submitted(org, kind="request")
+
+    _approve(document, org["head"])
+
+    assert (document.state, document.signed_by) == (State.SIGNED, org["head"])
+
+
+def test_authorising_someone_in_another_unit_does_not_let_them_sign_here(org, head_signs, unit):
+    elsewhere = UnitFactory()
+    elsewhere.authorised_signers.add(org["head"])  # a stale grant from a unit they left
     document = _submitted(org, kind="request")
 
     with pytest.raises(WorkflowError, match="principal leader"):

@@ -422,6 +422,42 @@ def test_edit_own_unit_principal(client, login_as, unit, org_manager, staff):
     assert unit.principal == staff
 
 
+def test_edit_own_unit_authorised_signers_is_audited(client, login_as, unit, org_manager, staff):
+    deputy = UserFactory(unit=unit, full_name="王副局长")
+    login_as(org_manager)
+    url = reverse("org:unit_edit", args=[unit.pk])
+    form = {"name": unit.name, "code": unit.code, "sort_order": 0, "version": unit.version}
+
+    response = client.post(url, {**form, "principal": staff.pk, "authorised_signers": [deputy.pk]})
+
+    assert response.status_code == 302
+    assert list(unit.authorised_signers.all()) == [deputy]
+    event = AuditEvent.objects.filter(action="org.unit_updated").latest("id")
+    assert event.detail["after"]["authorised_signers"] == [deputy.pk]
+    assert deputy.full_name in client.get(url).content.decode()
+
+
+def test_authorised_signers_must_be_people_of_the_unit(client, login_as, unit, org_manager):
+    stranger = UserFactory(unit=UnitFactory())
+    login_as(org_manager)
+    url = reverse("org:unit_edit", args=[unit.pk])
+
+    response = client.post(
+        url,
+        {
+            "name": unit.name,
+            "code": unit.code,
+            "sort_order": 0,
+            "version": unit.version,
+            "authorised_signers": [stranger.pk],
+        },
+    )
+
+    assert response.status_code == 400
+    assert "authorised_signers" in response.context["form"].errors
+    assert not unit.authorised_signers.exists()
+
+
 def test_create_subordinate_unit(client, login_as, unit, org_manager):
     login_as(org_manager)
 

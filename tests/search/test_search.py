@@ -276,3 +276,53 @@ def test_the_forced_bitmap_scan_does_not_outlive_the_match(memos, dept, monkeypa
         assert len(services.match_entries("memo", query_terms("食品安全"), 5)) == 5
         cursor.execute("SHOW enable_indexscan")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_a_word_beyond_the_cap_is_looked_up_wider_unless_it_seems_everywhere(
+    memos, dept, monkeypatch
+):
+    """matching_object_ids: past ``cap``, one read of every match up to ``wide_cap`` — unless
+    the first look's estimate of all the matches is already beyond it (a common word, which
+    the caller's own newest-first scan serves faster)."""
+    for n in range(12):
+        memos.add(dept(), f"第{n}号通知", "食品安全抽检" if n % 3 == 0 else "安全生产检查")
+    monkeypatch.setattr(services, "WINDOWS", (2, 5))
+    looks = []
+    real_match = services._match
+    monkeypatch.setattr(
+        services,
+        "_match",
+        lambda *a, **k: looks.append(k.get("whole", False)) or real_match(*a, **k),
+    )
+
+    rare = services.matching_object_ids("memo", "食品安全", cap=2, wide_cap=10)
+    too_many = services.matching_object_ids("memo", "食品安全", cap=2, wide_cap=3)
+    assert len(rare) == 4  # bodies of four of the twelve
+    assert too_many is None
+    # PostgreSQL knew the 4 were all (fewer than it looked for): no second look for at most 3.
+    exact = connection.vendor == "postgresql"
+    assert looks == [False, True, False] + ([] if exact else [True])
+
+    looks.clear()
+    monkeypatch.setattr(
+        services,
+        "_match",
+        lambda *a, **k: looks.append(k.get("whole", False)) or ([(0, "1")] * 3, 50),
+    )
+    assert services.matching_object_ids("memo", "安全", cap=2, wide_cap=20) is None
+    assert looks == [False]  # about 50 matches: no second look for at most 20
+
+
+def test_the_estimate_scales_the_newest_matches_to_the_whole_table(memos, dept, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's FTS5 reads newest first with no estimate")
+    for n in range(12):
+        memos.add(dept(), f"第{n}号通知", "安全生产检查")
+    monkeypatch.setattr(services, "WALK", 6)
+    newest = SearchChunk.objects.order_by("-id").values_list("id", flat=True).first()
+
+    rows, estimate = services._pg_match("memo", query_terms("安全"), 3)
+    _rows, whole = services._pg_match("memo", query_terms("安全"), 100, whole=True)
+
+    assert (len(rows), estimate) == (3, 3 * (newest // 6))  # found 3 in the newest 6 chunks
+    assert whole == 12  # read whole: exact

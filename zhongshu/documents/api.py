@@ -7,6 +7,21 @@ and the caller's open work items, which are decided through ``POST /api/work-ite
 required: 412 when stale, 409 when it cannot be changed now) and ``POST …/submit/`` sends it along
 its route (409 when it cannot go). ``GET …/pdf/`` and ``…/docx/`` download it as the web does.
 
+The general office's steps after 签发 (条例 §25, §26), each ``POST /api/documents/{id}/…/`` with
+the ``version`` read and answering the document as ``GET …/{id}/`` does:
+
+- ``check/`` 复核 (``points`` ticked, ``notes`` by point), ``register/`` 登记 (``series``,
+  ``copies``, ``distribution_scope``, ``print_date``), ``print/`` 印制 (``copies``,
+  ``print_date``), ``seal/`` 用印 (``seal``, ``copies``, ``note``);
+- ``distribute/`` 核发 in the system (``people``, ``departments``; the answer adds who got it
+  now, who had it already and who was left out as not cleared), ``dispatch-external/`` 核发 to
+  an organ (``organ``, ``channel``, ``copy_numbers``, ``sent_at``);
+- ``file/`` 归档; and ``GET …/receipts/``, the read receipts of the internal distribution.
+
+They call the services the office's pages call, which keep every rule: 409 when the document is
+not at that step (a step sent twice included), 412 when stale, 400 with field errors. Only the
+general office takes them: anyone else gets the audited 404 of a document they may not see.
+
 The same services and selectors as the pages: a document the caller may not see is an audited
 404 (above their clearance included); every read of 秘密 and above leaves a ``documents.read``.
 """
@@ -27,14 +42,24 @@ from zhongshu.workflow.api import IsBusinessUser
 from zhongshu.workflow.errors import WorkflowError
 from zhongshu.workflow.selectors import open_items_for
 
-from . import handling, organs, output, rules, selectors, services, terms
+from . import handling, numbering, organs, output, rules, selectors, services, terms
 from .models import CONTENT_FIELDS, OutgoingDocument, State
 from .render import RenderError
 from .serializers import (
+    DistributionSerializer,
+    DocumentCheckSerializer,
+    DocumentDispatchExternalSerializer,
+    DocumentDistributedSerializer,
+    DocumentDistributeSerializer,
     DocumentListQuerySerializer,
     DocumentPageSerializer,
+    DocumentPrintSerializer,
+    DocumentRegisterSerializer,
+    DocumentSealSerializer,
     DocumentSerializer,
+    DocumentStepSerializer,
     DocumentWriteSerializer,
+    ReceiptsSerializer,
     SubmitSerializer,
 )
 
@@ -52,6 +77,8 @@ WRITABLE = (
     "disclosure_reason",
     "countersign_departments",
 )
+# Codes of a Django ValidationError that mean "not now" (409), as the numbering pages read them.
+CONFLICT_CODES = ("state", "numbered")
 
 
 class Conflict(exceptions.APIException):
@@ -236,6 +263,7 @@ def _payload(user, document: OutgoingDocument) -> dict:
         doc_number=document.doc_number,
         signed_by=document.signed_by,
         signed_at=document.signed_at,
+        signer_title=document.signer_title,
         issued_on=document.issued_on,
         text_version=document.text_version,
         version=document.version,
@@ -271,6 +299,106 @@ DOWNLOAD_RESPONSES = {
 }
 
 
+def _step_schema(request, *, conflict: str, ok=DocumentSerializer):
+    """The schema of an office step after 签发."""
+    return extend_schema(
+        request=request,
+        responses={
+            200: ok,
+            400: OpenApiResponse(description="Field errors."),
+            404: OpenApiResponse(
+                description="No such document, not one you may see, or you are not the office."
+            ),
+            409: OpenApiResponse(description=conflict),
+            412: OpenApiResponse(description="Someone changed it since you read it."),
+        },
+        tags=TAGS,
+    )
+
+
+# --- The office's steps after 签发: each calls the service the step's page calls ----------------
+
+
+def _call_check(actor, document, data):
+    try:
+        return handling.document_check(
+            actor=actor,
+            document=document,
+            expected_version=data["version"],
+            ticked=data.get("points", []),
+            notes=data.get("notes", {}),
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        # A point not ticked is an error under its key: shown here under ``points``.
+        keys = {key for key, _label in handling.CHECK_POINTS}
+        errors = exc.message_dict
+        unticked = {key: errors.pop(key) for key in list(errors) if key in keys}
+        raise exceptions.ValidationError(
+            {**errors, "points": unticked} if unticked else errors
+        ) from None
+
+
+def _call_register(actor, document, data):
+    return numbering.register(
+        actor=actor,
+        document=document,
+        expected_version=data["version"],
+        series=data.get("series"),
+        copies=data["copies"],
+        distribution_scope=data["distribution_scope"],
+        print_date=data.get("print_date"),
+    )
+
+
+def _call_print(actor, document, data):
+    return handling.document_print(
+        actor=actor,
+        document=document,
+        expected_version=data["version"],
+        copies=data.get("copies"),
+        print_date=data.get("print_date"),
+    )
+
+
+def _call_seal(actor, document, data):
+    return handling.seal_record(
+        actor=actor,
+        document=document,
+        expected_version=data["version"],
+        seal=data["seal"],
+        copies=data["copies"],
+        note=data["note"],
+    )
+
+
+def _call_distribute(actor, document, data):
+    return handling.document_distribute(
+        actor=actor,
+        document=document,
+        expected_version=data["version"],
+        people=data["people"],
+        departments=data["departments"],
+    )
+
+
+def _call_dispatch_external(actor, document, data):
+    return handling.dispatch_external(
+        actor=actor,
+        document=document,
+        expected_version=data["version"],
+        organ=data["organ"],
+        channel=data["channel"],
+        copy_numbers=data["copy_numbers"],
+        sent_at=data.get("sent_at"),
+    )
+
+
+def _call_file(actor, document, data):
+    return handling.document_file(actor=actor, document=document, expected_version=data["version"])
+
+
 class DocumentViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, IsBusinessUser]
     serializer_class = DocumentSerializer
@@ -297,6 +425,34 @@ class DocumentViewSet(viewsets.GenericViewSet):
         if document is None:
             deny(self.request, status=404, object_type=OBJECT_TYPE, object_id=str(pk)[:64])
         return document
+
+    def _office_document(self, pk) -> OutgoingDocument:
+        """The document for the general office; anyone else gets the audited 404 of what is not
+        theirs (the office's pages are decorated office-only; the services do not all check)."""
+        document = self._document(pk)
+        if not rules.is_office(self.request.user):
+            deny(self.request, status=404, object_type=OBJECT_TYPE, object_id=document.pk)
+        return document
+
+    def _step(self, request, pk, serializer_class, call, *, answer=None) -> Response:
+        """An office step after 签发: ``call(actor, document, validated_data)`` runs its service,
+        whose refusals answer 409 (not at this step), 412 (stale) or 400 (field errors).
+        ``answer(result)`` adds to the document's payload what the service's result says."""
+        document = self._office_document(pk)
+        sent = serializer_class(data=request.data, context={"document": document})
+        sent.is_valid(raise_exception=True)
+        try:
+            result = call(request.user, document, sent.validated_data)
+        except StaleVersionError:
+            raise Stale(_stale_message()) from None
+        except services.DocumentError as exc:
+            raise Conflict(str(exc)) from None
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict") and getattr(exc, "code", None) in CONFLICT_CODES:
+                raise Conflict(" ".join(exc.messages)) from None
+            raise  # field errors: 400 through the API's exception handler
+        payload = _payload(request.user, self._document(pk))
+        return Response({**payload, **answer(result)} if answer else payload)
 
     @extend_schema(
         parameters=[DocumentListQuerySerializer], responses=DocumentPageSerializer, tags=TAGS
@@ -466,3 +622,67 @@ class DocumentViewSet(viewsets.GenericViewSet):
     def docx(self, request, pk=None):
         """The document as an editable DOCX for Word and WPS (an attachment)."""
         return self._file(request, pk, extension="docx")
+
+    # --- The office's steps after 签发 -----------------------------------------------------------
+
+    @_step_schema(
+        DocumentCheckSerializer,
+        conflict="Not a signed document, or its text differs from the signed text.",
+    )
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        """复核: the approval procedures, content, 文种 and format checked, every point ticked."""
+        return self._step(request, pk, DocumentCheckSerializer, _call_check)
+
+    @_step_schema(DocumentRegisterSerializer, conflict="Not a checked document.")
+    @action(detail=True, methods=["post"])
+    def register(self, request, pk=None):
+        """登记: the 发文字号 from the series, the 分送范围 and the copies (classified: 份号)."""
+        return self._step(request, pk, DocumentRegisterSerializer, _call_register)
+
+    @_step_schema(DocumentPrintSerializer, conflict="Not a registered document.")
+    @action(detail=True, methods=["post"])
+    def print(self, request, pk=None):
+        """印制: the copies printed and the 印发日期."""
+        return self._step(request, pk, DocumentPrintSerializer, _call_print)
+
+    @_step_schema(DocumentSealSerializer, conflict="Not a printed (or sealed) document.")
+    @action(detail=True, methods=["post"])
+    def seal(self, request, pk=None):
+        """用印: a seal put on the printed copies, entered in the seal register."""
+        return self._step(request, pk, DocumentSealSerializer, _call_seal)
+
+    @_step_schema(
+        DocumentDistributeSerializer,
+        conflict="Not a sealed document (a 纪要: not printed), or it has no approval record.",
+        ok=DocumentDistributedSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def distribute(self, request, pk=None):
+        """核发 in the system: to people and to every member of departments cleared for it."""
+        return self._step(
+            request,
+            pk,
+            DocumentDistributeSerializer,
+            _call_distribute,
+            answer=lambda result: {"distribution": DistributionSerializer(result).data},
+        )
+
+    @_step_schema(DocumentDispatchExternalSerializer, conflict="Not a sealed document.")
+    @action(detail=True, methods=["post"], url_path="dispatch-external")
+    def dispatch_external(self, request, pk=None):
+        """核发 outside the unit: the organ, the channel, the 份号 sent and when it left."""
+        return self._step(request, pk, DocumentDispatchExternalSerializer, _call_dispatch_external)
+
+    @_step_schema(DocumentStepSerializer, conflict="Not a distributed document.")
+    @action(detail=True, methods=["post"])
+    def file(self, request, pk=None):
+        """归档: the archival package built and stored; the document is filed."""
+        return self._step(request, pk, DocumentStepSerializer, _call_file)
+
+    @extend_schema(responses={200: ReceiptsSerializer, 404: NOT_VISIBLE}, tags=TAGS)
+    @action(detail=True, methods=["get"])
+    def receipts(self, request, pk=None):
+        """Read receipts of the distribution in the system, for the general office (as its page)."""
+        document = self._office_document(pk)
+        return Response(ReceiptsSerializer(handling.receipts_of(document)).data)

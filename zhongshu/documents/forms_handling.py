@@ -4,11 +4,11 @@ from datetime import datetime, time
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhongshu.org.models import Department
+from zhongshu.org.models import Department, Membership
 
 from . import handling, numbering
 from .models import OutgoingDocument
@@ -92,13 +92,29 @@ class SealForm(VersionForm):
         self.fields["copies"].widget.attrs["max"] = max(document.copies, 1)
 
 
-class PersonChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.full_name} ({obj.username})"
+# The colleague picker (workflow/_people_picker.html) names its radio buttons after a field the
+# shared search (workflow:colleagues) knows; on this form it is the person just picked.
+PICK = "to_user"
+
+
+def _ids(values) -> list[int]:
+    ids = []
+    for value in values:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return ids
 
 
 class DistributeForm(VersionForm):
-    """核发 in the system: people, or every active member of departments."""
+    """核发 in the system: people, or every active member of departments.
+
+    People are chosen with the colleague picker, one at a time: the person picked (``to_user``)
+    joins those chosen so far (``people``, ids sent back as ticked checkboxes), so the page
+    never lists the whole unit. ``adding``: the picked person is only added to the list (the
+    page shown again), nothing is sent, so choosing nobody yet is no error.
+    """
 
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments"),
@@ -107,30 +123,96 @@ class DistributeForm(VersionForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Every active member of each department chosen receives it."),
     )
-    people = PersonChoices(
+    people = forms.ModelMultipleChoiceField(
         label=_("People"),
         queryset=get_user_model().objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.MultipleHiddenInput(attrs={"id": f"{PICK}-q"}),
+        error_messages={
+            "invalid_choice": _("Choose people of this unit."),
+            "invalid_pk_value": _("Choose people of this unit."),
+        },
+    )
+    to_user = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.HiddenInput(attrs={"id": f"{PICK}-q"}),
+        error_messages={"invalid_choice": _("Choose people of this unit.")},
     )
 
-    def __init__(self, *args, document: OutgoingDocument, **kwargs):
+    def __init__(self, *args, document: OutgoingDocument, adding: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.document = document
+        self.adding = adding
         self.fields["departments"].queryset = Department.objects.filter(
             unit_id=document.unit_id, deleted_at__isnull=True
         ).order_by("sort_order", "id")
-        self.fields["people"].queryset = handling.recipients_possible(document)
+        # Anyone of the unit is a valid choice here, so that whoever may not receive the
+        # document is named with the reason (_receivers); another unit's people are not named.
+        of_unit = get_user_model().objects.filter(unit_id=document.unit_id)
+        self.fields["people"].queryset = of_unit
+        self.fields[PICK].queryset = of_unit
+        self.fields["people"].help_text = _(
+            "Type part of a name, user name or department, then choose: each person chosen "
+            "joins the list below. Untick whoever should not receive it."
+        )
         if document.is_classified:
-            self.fields["people"].help_text = _(
-                "Only people cleared for %(classification)s are listed."
+            self.fields["people"].help_text += " " + _(
+                "Only people cleared for %(classification)s can receive it."
             ) % {"classification": document.get_classification_display()}
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("departments") and not cleaned.get("people"):
+        if "people" not in cleaned or PICK not in cleaned:
+            return cleaned  # an id of another unit: said on the field
+        chosen = {p.pk: p for p in cleaned["people"]}
+        if cleaned[PICK] is not None:
+            chosen.setdefault(cleaned[PICK].pk, cleaned[PICK])
+        cleaned["people"] = self._receivers(list(chosen.values()))
+        if not self.adding and not cleaned.get("departments") and not chosen:
             raise forms.ValidationError(_("Choose at least one person or department."))
         return cleaned
+
+    def _receivers(self, people: list) -> list:
+        """``people`` if the document may go to each of them (handling.recipients_possible),
+        else an error on the field naming who may not and why."""
+        document = self.document
+        possible = set(
+            handling.recipients_possible(document)
+            .filter(pk__in=[p.pk for p in people])
+            .values_list("pk", flat=True)
+        )
+        for person in people:
+            if person.pk in possible:
+                continue
+            if person.is_active and not person.admin_role and not person.closed_at:
+                message = _(
+                    "%(person)s is not cleared for documents marked %(classification)s."
+                ) % {"person": person, "classification": document.get_classification_display()}
+            else:
+                message = _("%(person)s cannot receive documents of this unit.") % {
+                    "person": person
+                }
+            self.add_error("people", message)
+        return [p for p in people if p.pk in possible]
+
+    def chosen_people(self) -> list:
+        """Those chosen so far who may receive the document, for the list above the picker,
+        with their live posts (two queries): posted back, or given to the page (``initial``)."""
+        ids = _ids([*(self["people"].value() or ()), self[PICK].value()])
+        if not ids:
+            return []
+        posts = (
+            Membership.objects.filter(deleted_at__isnull=True, department__deleted_at__isnull=True)
+            .select_related("department")
+            .order_by("-is_primary", "sort_order", "id")
+        )
+        return list(
+            handling.recipients_possible(self.document)
+            .filter(pk__in=ids)
+            .prefetch_related(Prefetch("memberships", queryset=posts, to_attr="live_posts"))
+        )
 
 
 class ExternalForm(VersionForm):

@@ -330,6 +330,8 @@ class OutgoingDocument(BaseModel):
         related_name="+",
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    # The signer's 职务 when they signed, printed beside a 命令's 签名章 (GB/T 9704 §7.3.5.3).
+    signer_title = models.CharField(_("signer's title"), max_length=40, blank=True)
     issued_on = models.DateField(_("date of issue (成文日期)"), null=True, blank=True)
     final_hash = models.CharField(_("signed text SHA-256"), max_length=64, blank=True)
     # 登记

@@ -483,10 +483,9 @@ def register(
     the 份号 1..copies (GB/T 9704 §7.2.1). Raises StaleVersionError when the document changed
     since ``expected_version``, ValidationError (code ``state``) unless it is checked.
     """
-    # Lock the row first: registrations of one document queue here, not at the counter.
+    # Lock the row first: registrations of one document queue here, not at the counter. The
+    # state before the version: a form sent twice says "already registered", not "changed".
     document.refresh_from_db(from_queryset=OutgoingDocument.objects.select_for_update())
-    if document.version != expected_version:
-        raise StaleVersionError
     if document.state != State.CHECKED:
         raise ValidationError(
             _(
@@ -496,6 +495,8 @@ def register(
             % {"state": document.get_state_display()},
             code="state",
         )
+    if document.version != expected_version:
+        raise StaleVersionError
     distribution_scope = (distribution_scope or "").strip()
     errors: dict[str, list] = {}
     if not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:

@@ -132,6 +132,8 @@ def render_model(document: OutgoingDocument, *, copy_numbers=()) -> render.Docum
         body=_blocks(document.body, render.Block),
         attachments=tuple(render.Attachment(name) for name in names(document.attachment_names)),
         signatures=_signatures(document),
+        # 命令: the signer's 职务 beside the 签名章 (GB/T 9704 §7.3.5.3), as it was at 签发.
+        signer_titles=(document.signer_title,) if order and document.signer_title else (),
         date=document.issued_on,
         note=document.note.strip(),
         present=names(document.present),

@@ -1,6 +1,10 @@
 """Every read of outgoing documents, already filtered by who may see them (rules.py)."""
 
+import json
+
+from django.db import connection
 from django.db.models import Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.http import Http404
@@ -32,6 +36,9 @@ LIST_FIELDS = (
     "drafter__full_name",
 )
 LIST_COUNT_CAP = 1000  # lists count at most this many ("more than 1000")
+# A word the index finds in more documents than the count cap, but not densely (not among the
+# newest documents at every turn), is still looked up through the index up to this many.
+LIST_WIDE_CAP = 20_000
 # The list's filters and the columns they compare (year, q and visibility are handled apart).
 FILTER_COLUMNS = (
     ("kind", "kind"),
@@ -90,17 +97,20 @@ def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
     newest first (keyset paging goes on with ``pk__lt``).
 
     ``q`` looks for the words in the title, the 文号 and the body through the search index, so a
-    rare or absent word costs a few index reads instead of a scan of every title; only when the
-    index has more matches than it returns (a common word, which a newest-first scan finds at
-    once) or for one character does it compare titles and 文号 directly.
+    rare or absent word costs a few index reads instead of a scan of every title, and a word in
+    some thousands of documents one wider read; only for a word the index finds nearly
+    everywhere (which a newest-first scan finds at once) or for one character does it compare
+    titles and 文号 directly.
     """
     rows = visible_documents(user)
     if q := filters.get("q"):
-        ids = search.matching_object_ids(rules.SEARCH_KIND, q, cap=LIST_COUNT_CAP)
+        ids = search.matching_object_ids(
+            rules.SEARCH_KIND, q, cap=LIST_COUNT_CAP, wide_cap=LIST_WIDE_CAP
+        )
         if ids is None:
             rows = rows.filter(_contains("title", q) | _contains("doc_number", q))
         else:
-            rows = rows.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
+            rows = rows.filter(pk__in=id_set([int(pk) for pk in ids if pk.isdigit()]))
     if year := filters.get("year"):
         # The number's year once numbered, else the year drafted. A range, not "=": with "=" the
         # planner drops the year from the order and walks the primary key back through every
@@ -112,6 +122,16 @@ def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
     # Newest first; with a year, "year, -pk" is the same order, spelled as the year index reads
     # it, for the page and for the capped count alike.
     return rows.order_by("year", "-pk") if year else rows.order_by("-pk")
+
+
+def id_set(ids: list[int]):
+    """``ids`` for a ``pk__in``: as they are when few; when thousands, one parameter (a
+    PostgreSQL array, a SQLite JSON list) instead of one placeholder each."""
+    if len(ids) <= LIST_COUNT_CAP:
+        return ids
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
 def _contains(column: str, text: str) -> Q:

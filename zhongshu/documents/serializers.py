@@ -3,20 +3,29 @@
 The write serializer only shapes JSON into the dict that
 :func:`zhongshu.documents.services.clean_content` checks, as the drafting form does for the
 browser: the services keep every rule, so the API and the web refuse the same drafts.
+
+The office's steps after 签发 (:mod:`.handling`, :func:`.numbering.register`) take their input
+as the steps' web forms do: ids are looked up only among what the form offers (the document's
+eligible series, the people who may receive it, its unit's departments), and the services
+check the rest.
 """
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from zhongshu.core.models import Classification
+from zhongshu.org.models import Department
 from zhongshu.org.serializers import DepartmentRefSerializer, PersonRefSerializer
 
-from . import services
+from . import handling, numbering, services
 from .models import Direction, Disclosure, Kind, Layout, State, Urgency
 
 # Ids are bounded so a huge number is a 400, not a database overflow (as in zhongshu.org.api).
 MAX_ID = 2**53
 MAX_PAGE_SIZE = 100
+# At most this many people (or departments) named in one 核发.
+MAX_RECIPIENTS = 1000
+MAX_DEPARTMENTS = 200
 
 
 def _id(**kwargs):
@@ -154,6 +163,9 @@ class DocumentSerializer(serializers.Serializer):
     doc_number = serializers.CharField()
     signed_by = PersonRefSerializer(allow_null=True)
     signed_at = serializers.DateTimeField(allow_null=True)
+    signer_title = serializers.CharField(
+        read_only=True, help_text=_("The signer's post (职务) when they signed.")
+    )
     issued_on = serializers.DateField(allow_null=True)
     text_version = serializers.IntegerField()
     version = serializers.IntegerField()  # sent back with a change; a stale one answers 412
@@ -215,3 +227,182 @@ class DocumentWriteSerializer(serializers.Serializer):
 
 class SubmitSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+
+
+# --- The office's steps after 签发 --------------------------------------------------------------
+
+
+def _version():
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_("The document's version you read; a stale one answers 412."),
+    )
+
+
+def _copies(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=numbering.MAX_COPIES, **kwargs)
+
+
+class DocumentStepSerializer(serializers.Serializer):
+    """A step with nothing to say but the version read (归档)."""
+
+    version = _version()
+
+    @property
+    def document(self):
+        return self.context["document"]
+
+
+class DocumentCheckSerializer(DocumentStepSerializer):
+    """复核: every point of the checklist ticked, each with an optional note."""
+
+    points = serializers.ListField(
+        child=serializers.ChoiceField(choices=handling.CHECK_POINTS),
+        max_length=len(handling.CHECK_POINTS),
+        required=False,
+        help_text=_("The points checked; every one must be ticked."),
+    )
+    notes = serializers.DictField(
+        child=serializers.CharField(max_length=handling.NOTE_MAX, allow_blank=True),
+        required=False,
+        help_text=_("A note on a point, by the point's key."),
+    )
+
+    def validate_notes(self, value: dict) -> dict:
+        keys = {key for key, _label in handling.CHECK_POINTS}
+        unknown = sorted(set(value) - keys)
+        if unknown:
+            raise serializers.ValidationError(
+                _("There is no point %(key)s in the checklist.") % {"key": unknown[0][:40]}
+            )
+        return value
+
+
+class DocumentRegisterSerializer(DocumentStepSerializer):
+    """登记: as the web's RegisterForm."""
+
+    series = _id(
+        required=False,
+        allow_null=True,
+        help_text=_("The series that numbers it; not needed when it has a number already."),
+    )
+    copies = _copies(help_text=_("Copies printed (印制份数)."))
+    distribution_scope = serializers.CharField(
+        max_length=2000, help_text=_("Who receives the document (分送范围).")
+    )
+    print_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate_series(self, value):
+        if value is None:
+            return None
+        series = numbering.eligible_series(self.document).filter(pk=value).first()
+        if series is None:
+            raise serializers.ValidationError(_("This series cannot number this document."))
+        return series
+
+
+class DocumentPrintSerializer(DocumentStepSerializer):
+    copies = _copies(
+        required=False,
+        allow_null=True,
+        help_text=_("The number registered (印制份数), unless you printed another."),
+    )
+    print_date = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Today, unless fixed at registration.")
+    )
+
+
+class DocumentSealSerializer(DocumentStepSerializer):
+    seal = serializers.CharField(max_length=100)
+    copies = _copies(help_text=_("Copies sealed: at most those printed."))
+    note = serializers.CharField(
+        max_length=handling.NOTE_MAX, required=False, allow_blank=True, default=""
+    )
+
+
+class DocumentDistributeSerializer(DocumentStepSerializer):
+    """核发 in the system: people among those who may receive the document, departments of its
+    unit (every active member cleared for it receives it)."""
+
+    people = serializers.ListField(
+        child=_id(), max_length=MAX_RECIPIENTS, required=False, default=list
+    )
+    departments = serializers.ListField(
+        child=_id(), max_length=MAX_DEPARTMENTS, required=False, default=list
+    )
+
+    def validate_people(self, ids: list[int]) -> list:
+        ids = list(dict.fromkeys(ids))
+        found = handling.recipients_possible(self.document).in_bulk(ids) if ids else {}
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise serializers.ValidationError(
+                _("Person %(id)s cannot receive this document.") % {"id": missing[0]}
+            )
+        return [found[pk] for pk in ids]
+
+    def validate_departments(self, ids: list[int]) -> list:
+        ids = list(dict.fromkeys(ids))
+        found = (
+            Department.objects.filter(
+                unit_id=self.document.unit_id, deleted_at__isnull=True
+            ).in_bulk(ids)
+            if ids
+            else {}
+        )
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise serializers.ValidationError(
+                _("Department %(id)s is not one of this unit.") % {"id": missing[0]}
+            )
+        return [found[pk] for pk in ids]
+
+
+class DocumentDispatchExternalSerializer(DocumentStepSerializer):
+    """核发 outside the unit: the organ, the channel, the 份号 sent and when it left."""
+
+    organ = serializers.CharField(max_length=100)
+    channel = serializers.ChoiceField(
+        choices=[(c.value, c.label) for c in handling.EXTERNAL_CHANNELS]
+    )
+    copy_numbers = serializers.ListField(
+        child=_copies(),
+        max_length=numbering.MAX_COPIES,
+        required=False,
+        default=list,
+        help_text=_("The copy numbers (份号) sent: required for a classified document."),
+    )
+    sent_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text=_("Now, if left out.")
+    )
+
+
+class DistributionSerializer(serializers.Serializer):
+    """What a 核发 in the system did."""
+
+    added = PersonRefSerializer(many=True, help_text=_("Sent it now."))
+    already = PersonRefSerializer(many=True, help_text=_("Had it already: not sent again."))
+    not_cleared = PersonRefSerializer(
+        many=True, help_text=_("Department members left out: not cleared for its classification.")
+    )
+
+
+class DocumentDistributedSerializer(DocumentSerializer):
+    distribution = DistributionSerializer()
+
+
+class UnreadReceiptSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="person_id")
+    full_name = serializers.CharField(source="person.full_name")
+    username = serializers.CharField(source="person.username")
+    sent_at = serializers.DateTimeField()
+
+
+class ReceiptsSerializer(serializers.Serializer):
+    """Read receipts of the internal recipients (those sent it in the system)."""
+
+    total = serializers.IntegerField()
+    read = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    unread = UnreadReceiptSerializer(many=True, help_text=_("Who has not read it yet, by name."))

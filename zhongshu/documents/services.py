@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from zhongshu.core import audit
 from zhongshu.core.i18n import stored_text
 from zhongshu.core.models import Classification
+from zhongshu.org import selectors as org_selectors
 from zhongshu.search import services as search
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow import services as workflow
@@ -419,9 +420,10 @@ def _sign(document: OutgoingDocument, *, actor) -> None:
     if document.needs_principal and not _signs_for_principal(document, actor):
         raise workflow.WorkflowError(
             _(
-                "An upward or important document is signed by the principal leader (主要负责人) "
-                "or by the person the principal has delegated to; %(name)s is neither. Return "
-                "it, or have the office send it to the principal."
+                "An upward or important document is signed by the principal leader (主要负责人), "
+                "a person the unit has authorised to sign, or the principal's delegate; "
+                "%(name)s is none of these. Return it, or have the office send it to the "
+                "principal."
             )
             % {"name": actor.full_name}
         )
@@ -437,9 +439,12 @@ def _sign(document: OutgoingDocument, *, actor) -> None:
     now = timezone.now()
     document.signed_by = actor
     document.signed_at = now
+    document.signer_title = org_selectors.title_of(actor)
     document.issued_on = issue_date(document, signed_on=timezone.localdate(now))
     document.final_hash = content_hash(content_of(document))
-    document.save(update_fields=["signed_by", "signed_at", "issued_on", "final_hash"])
+    document.save(
+        update_fields=["signed_by", "signed_at", "signer_title", "issued_on", "final_hash"]
+    )
     _set_state(document, State.SIGNED, actor=actor, milestone="signed")
     audit.record(
         "documents.signed",
@@ -456,12 +461,15 @@ def _sign(document: OutgoingDocument, *, actor) -> None:
 
 
 def _signs_for_principal(document: OutgoingDocument, actor) -> bool:
-    """条例 §20: the 主要负责人 signs 上行文 and important documents, or the person they have
-    authorised — here, their delegate while they are away (the item shows "代 principal")."""
-    principal_id = document.unit.principal_id
-    if principal_id is None:
+    """条例 §20: the 主要负责人 signs 上行文 and important documents, or a person they have
+    authorised — the unit's standing authorised signers (set on the unit's page), or their
+    delegate while they are away (the item shows "代 principal")."""
+    unit = document.unit
+    if unit.principal_id is None:
         return False
-    return principal_id in (
+    if unit.authorised_signers.filter(pk=actor.pk).exists():
+        return True
+    return unit.principal_id in (
         actor.pk,
         workflow_selectors.approved_on_behalf_of(actor, rules.SUBJECT_KIND, document.pk),
     )

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from zhongshu.core.excel import workbook_response
 from zhongshu.core.forms import add_validation_errors
 from zhongshu.core.models import StaleVersionError
 from zhongshu.core.views_files import download_response
+from zhongshu.workflow import selectors as workflow_selectors
 
 from . import archive, handling, rules, selectors
 from .forms_handling import (
@@ -45,6 +46,7 @@ OBJECT_TYPE = "documents.outgoingdocument"
 PAGE_SIZE = 50
 COUNT_CAP = 99
 EXPORT_CAP = 50_000
+MAX_CHOSEN_IN_QUERY = 200  # people carried in the query string while choosing
 STATUS_INVALID = 400
 STATUS_CONFLICT = 409
 STATUS_STALE = 412
@@ -77,20 +79,20 @@ def _document(request, pk) -> OutgoingDocument:
     return document
 
 
-def _attempt(form, call) -> int | None:
-    """Run a service; None when it succeeded, else the status with the reason on the form."""
+def _attempt(form, call) -> tuple[int | None, object]:
+    """Run a service: (None, its result) when it succeeded, else (the status, None) with the
+    reason on the form."""
     try:
-        call()
+        return None, call()
     except StaleVersionError:
         form.add_error(None, STALE)
-        return STATUS_STALE
+        return STATUS_STALE, None
     except DocumentError as exc:
         form.add_error(None, str(exc))
-        return STATUS_CONFLICT
+        return STATUS_CONFLICT, None
     except ValidationError as exc:
         add_validation_errors(form, exc)
-        return STATUS_INVALID
-    return None
+        return STATUS_INVALID, None
 
 
 def _post_step(request, document, form, call, *, done, url_name: str):
@@ -100,7 +102,7 @@ def _post_step(request, document, form, call, *, done, url_name: str):
     again."""
     status = STATUS_INVALID
     if form.is_valid():
-        status = _attempt(form, lambda: call(form.cleaned_data))
+        status, _result = _attempt(form, lambda: call(form.cleaned_data))
         if status is None:
             text = done(form.cleaned_data) if callable(done) else done
             messages.success(request, text)
@@ -402,11 +404,34 @@ def _organ_names(document) -> list[str]:
     return names
 
 
+def _picker(request) -> dict:
+    """The colleague picker's context (workflow/_people_picker.html): the matches of ``q`` from
+    the same search as its htmx requests, so that it works without JavaScript too."""
+    q = request.GET.get("q", "").strip()[:60]
+    people, more = workflow_selectors.colleague_choices(request.user, q=q)
+    return {"picker_q": q, "picker_people": people, "picker_more": more, "picker_chosen": None}
+
+
+def _choosing_form(request, document) -> DistributeForm:
+    """The internal form a GET shows: those chosen so far (``people``, carried by the picker's
+    search and by htmx when a person is picked) and the person just picked (``to_user``), who
+    joins them once the form has checked they may receive the document. Nothing is sent."""
+    people = request.GET.getlist("people")[:MAX_CHOSEN_IN_QUERY]
+    if not request.GET.get("to_user"):
+        return DistributeForm(initial={**_version(document), "people": people}, document=document)
+    data = QueryDict(mutable=True)
+    data.setlist("people", people)
+    data.update({"to_user": request.GET["to_user"], "version": document.version})
+    form = DistributeForm(data, document=document, adding=True)
+    form.is_valid()  # who may not receive it, and why, next to the list
+    return form
+
+
 def _dispatch_page(request, document, *, internal=None, external=None, status=200):
     may = document.state in handling.distributable_states(document)
     copies = handling.available_copy_numbers(document) if document.is_classified else []
     if may and internal is None:
-        internal = DistributeForm(initial=_version(document), document=document)
+        internal = _choosing_form(request, document)
     if may and external is None:
         external = ExternalForm(
             initial={**_version(document), "sent_at": timezone.localtime()},
@@ -424,6 +449,7 @@ def _dispatch_page(request, document, *, internal=None, external=None, status=20
         dispatches=handling.dispatches_of(document),
         receipts=handling.receipts_of(document),
         no_copies_left=document.is_classified and may and not copies,
+        **(_picker(request) if may else {}),
     )
     return render(request, "documents/dispatch_form.html", context, status=status)
 
@@ -432,7 +458,11 @@ def _dispatch_page(request, document, *, internal=None, external=None, status=20
 @office_page
 @require_http_methods(["GET", "POST"])
 def dispatch(request, pk):
-    """核发: the page, and the distribution to people and departments in the system."""
+    """核发: the page, and the distribution to people and departments in the system.
+
+    People are found with the colleague picker; picking one asks for this page again (a GET,
+    htmx swapping the list in; the picker's search form without JavaScript) with them added to
+    those chosen. The POST sends to those chosen and the departments ticked."""
     document = _document(request, pk)
     if request.method == "GET":
         return _dispatch_page(request, document)
@@ -440,21 +470,17 @@ def dispatch(request, pk):
     status = STATUS_INVALID
     if form.is_valid():
         data = form.cleaned_data
-        result = []
-        status = _attempt(
+        status, done = _attempt(
             form,
-            lambda: result.append(
-                handling.document_distribute(
-                    actor=request.user,
-                    document=document,
-                    expected_version=data["version"],
-                    people=list(data["people"]),
-                    departments=list(data["departments"]),
-                )
+            lambda: handling.document_distribute(
+                actor=request.user,
+                document=document,
+                expected_version=data["version"],
+                people=list(data["people"]),
+                departments=list(data["departments"]),
             ),
         )
         if status is None:
-            done = result[0]
             text = _("Sent to %(n)d people in Zhongshu.") % {"n": len(done.added)}
             if done.already:
                 text += " " + _("%(n)d had it already.") % {"n": len(done.already)}

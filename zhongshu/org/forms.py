@@ -25,6 +25,11 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.username})"
 
 
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.username})"
+
+
 class DepartmentChoiceField(forms.ModelChoiceField):
     """Shows the unit too when departments of several units are offered."""
 
@@ -51,6 +56,15 @@ class UnitForm(VersionForm):
         required=False,
         help_text=_("Routes that need the unit's principal leader (主要负责人) go to this person."),
     )
+    authorised_signers = PeopleChoiceField(
+        label=_("Authorised signers"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "People the principal leader has authorised to sign upward and important documents "
+            "(条例 §20) in their place. Leave empty if only the principal signs them."
+        ),
+    )
     sort_order = forms.IntegerField(label=_("Sort order"), min_value=0, initial=0)
 
     def __init__(self, *args, user, unit: Unit | None = None, **kwargs):
@@ -64,8 +78,10 @@ class UnitForm(VersionForm):
             self.fields["parent"].queryset = selectors.visible_units(user).filter(pk=user.unit_id)
         if unit is None:
             del self.fields["principal"]  # nobody belongs to a unit before it exists
+            del self.fields["authorised_signers"]
         else:
             self.fields["principal"].queryset = selectors.unit_people(user, unit)
+            self.fields["authorised_signers"].queryset = selectors.unit_people(user, unit)
 
 
 class DepartmentForm(VersionForm):

@@ -43,6 +43,16 @@ class Unit(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    authorised_signers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("authorised signers"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "People the principal leader has authorised to sign upward and important documents "
+            "(条例 §20) in their place."
+        ),
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:

@@ -239,6 +239,12 @@ def posts_of_person(person) -> QuerySet[Membership]:
     )
 
 
+def title_of(person) -> str:
+    """The person's 职务 as printed under their name: the position of their primary post."""
+    post = posts_of_person(person).filter(position__isnull=False).first()
+    return post.position.name if post else ""
+
+
 def own_account(user) -> User:
     """The signed-in user's own account with unit and live posts (``GET /api/me/``)."""
     posts = Membership.objects.filter(deleted_at__isnull=True).select_related(

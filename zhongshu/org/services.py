@@ -73,7 +73,7 @@ def _save(obj, *, actor, expected_version) -> None:
 # --- Units ------------------------------------------------------------------------------------
 
 
-def _check_unit(unit: Unit, *, parent, principal, code) -> None:
+def _check_unit(unit: Unit, *, parent, principal, code, signers=()) -> None:
     errors: dict[str, list] = {}
     if Unit.objects.filter(code=code, deleted_at__isnull=True).exclude(pk=unit.pk).exists():
         errors["code"] = [_("Another unit already uses this code.")]
@@ -89,6 +89,8 @@ def _check_unit(unit: Unit, *, parent, principal, code) -> None:
         errors["parent"] = [_("The parent unit no longer exists.")]
     if principal is not None and (unit.pk is None or principal.unit_id != unit.pk):
         errors["principal"] = [_("The principal leader must be a person of this unit.")]
+    if any(person.unit_id != unit.pk for person in signers):
+        errors["authorised_signers"] = [_("Authorised signers must be people of this unit.")]
     _raise_if(errors)
 
 
@@ -114,22 +116,42 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(
-    *, actor, unit, expected_version, name, code, short_name, parent, principal, sort_order
+    *,
+    actor,
+    unit,
+    expected_version,
+    name,
+    code,
+    short_name,
+    parent,
+    principal,
+    sort_order,
+    authorised_signers=None,
 ) -> Unit:
-    """Edit a unit and its principal leader (主要负责人); the parent may not be a subunit."""
-    before = _snapshot(unit, UNIT_FIELDS)
-    _check_unit(unit, parent=parent, principal=principal, code=code)
+    """Edit a unit, its principal leader (主要负责人) and the people the principal authorised
+    to sign in their place (None keeps them); the parent may not be a subunit."""
+    before = {**_snapshot(unit, UNIT_FIELDS), "authorised_signers": _signer_ids(unit)}
+    signers = list(authorised_signers) if authorised_signers is not None else None
+    _check_unit(unit, parent=parent, principal=principal, code=code, signers=signers or ())
     unit.name, unit.code, unit.short_name = name, code, short_name
     unit.parent, unit.principal, unit.sort_order = parent, principal, sort_order or 0
     _save(unit, actor=actor, expected_version=expected_version)
+    if signers is not None:
+        unit.authorised_signers.set(signers)
     audit.record(
         "org.unit_updated",
         actor=actor,
         obj=unit,
         unit_id=unit.pk,
-        detail=_changes(before, _snapshot(unit, UNIT_FIELDS)),
+        detail=_changes(
+            before, {**_snapshot(unit, UNIT_FIELDS), "authorised_signers": _signer_ids(unit)}
+        ),
     )
     return unit
+
+
+def _signer_ids(unit: Unit) -> list[int]:
+    return sorted(unit.authorised_signers.values_list("pk", flat=True))
 
 
 # --- Departments ------------------------------------------------------------------------------

@@ -250,6 +250,7 @@ def unit_edit(request, pk):
         "code": unit.code,
         "parent": unit.parent_id,
         "principal": unit.principal_id,
+        "authorised_signers": list(unit.authorised_signers.values_list("pk", flat=True)),
         "sort_order": unit.sort_order,
         "version": unit.version,
     }
@@ -270,6 +271,7 @@ def unit_edit(request, pk):
                     parent=data.get("parent", unit.parent),
                     principal=data["principal"],
                     sort_order=data["sort_order"],
+                    authorised_signers=data["authorised_signers"],
                 )
             except StaleVersionError:
                 _stale(form)

@@ -178,9 +178,29 @@ def match_entries(kind_key: str, terms: list[str], cap: int) -> list[tuple]:
 
     Rows are ``(entry_id, object_id, classification, updated_at)``; one query.
     """
+    return _match(kind_key, terms, cap)[0]
+
+
+_SQLITE_IDS = "e.id, e.object_id"
+_SQLITE_ROWS = "e.id, e.object_id, e.classification, e.updated_at"
+
+
+def _match(
+    kind_key: str, terms: list[str], cap: int, *, whole: bool = False, ids_only: bool = False
+) -> tuple:
+    """:func:`match_entries`, and an estimate of how many chunks match in all (None: unknown).
+
+    On PostgreSQL, the matches found in the newest ``n`` chunks, scaled to the whole table,
+    when ``cap`` were found before the end; the exact number otherwise. ``whole`` skips the
+    newest-first slices and reads every match at once (a word known to be in few chunks).
+    ``ids_only``: rows of ``(entry_id, object_id)`` alone (thousands of them are read faster
+    without a timestamp to convert each).
+    """
+    estimate = None
     if _sqlite():
+        columns = _SQLITE_IDS if ids_only else _SQLITE_ROWS
         sql = (
-            "SELECT e.id, e.object_id, e.classification, e.updated_at FROM ("
+            f"SELECT {columns} FROM ("  # noqa: S608  (one of two constant column lists)
             " SELECT rowid AS r FROM search_fts WHERE search_fts MATCH %s"
             " ORDER BY rowid DESC LIMIT %s) m"
             " JOIN search_searchchunk c ON c.id = m.r"
@@ -191,36 +211,47 @@ def match_entries(kind_key: str, terms: list[str], cap: int) -> list[tuple]:
             cursor.execute(sql, [_fts_expression(kind_key, terms), cap + 8])
             rows = cursor.fetchall()
     else:
-        rows = _pg_match(kind_key, terms, cap + 8)
+        rows, estimate = _pg_match(kind_key, terms, cap + 8, whole=whole, ids_only=ids_only)
     seen, out = set(), []
     for row in rows:
         if row[0] not in seen:
             seen.add(row[0])
             out.append(row)
-    return out[:cap]
+    return out[:cap], estimate
 
 
-def matching_object_ids(kind_key: str, query: str, *, cap: int | None = None) -> list[str] | None:
+def matching_object_ids(
+    kind_key: str, query: str, *, cap: int | None = None, wide_cap: int = 0
+) -> list[str] | None:
     """Ids of the objects of a type whose indexed text holds ``query`` (every term), newest
     first, for a module's own list filter; not filtered by visibility.
 
     None when the index cannot answer exactly: a query of one character, or more than ``cap``
-    matches (``COUNT_CAP`` by default); the caller then falls back to its own filter, which is
-    cheap for the common words that overflow the cap.
+    matches (``COUNT_CAP`` by default) — unless ``wide_cap`` is given and the word seems to be
+    in no more than that many: then one read of all its matches returns up to ``wide_cap`` ids
+    (a word in some thousands of objects, whose few title matches a scan of the caller's table
+    would take seconds to count). The caller falls back to its own filter on None, which is
+    cheap for the common words that overflow the caps.
     """
     cap = COUNT_CAP if cap is None else cap
     query = " ".join((query or "").split())[:QUERY_CHARS]
     terms = [t for t in query_terms(query) if match_length(t) > 1]
     if match_length(query) < 2 or not terms:
         return None
-    rows = match_entries(kind_key, terms, cap + 1)
+    rows, estimate = _match(kind_key, terms, cap + 1, ids_only=True)
+    if len(rows) > cap and wide_cap > cap and (estimate is None or estimate <= wide_cap):
+        rows, _estimate = _match(kind_key, terms, wide_cap + 1, whole=True, ids_only=True)
+        cap = wide_cap
     if len(rows) > cap:
         return None
     return [row[1] for row in rows]
 
 
-def _pg_match(kind_key: str, terms: list[str], limit: int) -> list[tuple]:
-    """The newest ``limit`` matching chunks on PostgreSQL, newest slices of the table first.
+def _pg_match(
+    kind_key: str, terms: list[str], limit: int, *, whole: bool = False, ids_only: bool = False
+) -> tuple:
+    """The newest ``limit`` matching chunks on PostgreSQL, newest slices of the table first,
+    and an estimate of all the matches (see :func:`_match`).
 
     Left to itself the planner either walks the primary key backwards and rechecks every row
     (fast for common words, seconds for a phrase of common bigrams that is itself rare: 3.8 s
@@ -235,26 +266,31 @@ def _pg_match(kind_key: str, terms: list[str], limit: int) -> list[tuple]:
         lambda a, b: a & b,
         [SearchQuery(term, config="simple", search_type="phrase") for term in terms],
     )
+    columns = ("entry_id", "entry__object_id")
+    if not ids_only:
+        columns += ("entry__classification", "entry__updated_at")
     matches = (
         SearchChunk.objects.filter(kind=kind_key, vector=query)
         .order_by("-id")
-        .values_list("entry_id", "entry__object_id", "entry__classification", "entry__updated_at")
+        .values_list(*columns)
     )
     newest = SearchChunk.objects.order_by("-id").values_list("id", flat=True).first()
     if newest is None:
-        return []
-    # Common words: a walk of the newest chunks finds enough at once (~6 µs a row rechecked).
-    rows = list(matches.filter(id__gt=newest - WALK)[:limit])
-    if len(rows) >= limit or newest <= WALK:
-        return rows
+        return [], 0
+    if not whole:
+        # Common words: a walk of the newest chunks finds enough at once (~6 µs a row rechecked).
+        rows = list(matches.filter(id__gt=newest - WALK)[:limit])
+        if len(rows) >= limit or newest <= WALK:
+            return rows, len(rows) * max(newest // WALK, 1)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
         try:
-            for window in WINDOWS:
+            for window in () if whole else WINDOWS:
                 rows = list(matches.filter(id__gt=newest - window)[:limit])
                 if len(rows) >= limit or window >= newest:
-                    return rows
-            return list(matches[:limit])
+                    return rows, len(rows) * max(newest // window, 1)
+            rows = list(matches[:limit])
+            return rows, len(rows)
         finally:  # SET LOCAL lasts to the end of the outer transaction, if there is one
             cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
 

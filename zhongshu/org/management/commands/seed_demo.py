@@ -267,6 +267,8 @@ def seed_demo(*, modules: bool = True) -> dict:
         department.save(update_fields=["head"])
     unit.principal = people["director"]
     unit.save(update_fields=["principal"])
+    # The executive deputy signs upward and important documents when the director authorises it.
+    unit.authorised_signers.set([people["deputy1"]])
     sub_head = next(
         (
             p
