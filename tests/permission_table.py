@@ -163,6 +163,14 @@ PERMISSION_TABLE: dict[str, str] = {
     "documents:dispatch_receipts": "office",
     "documents:archive": "office",
     "documents:archive_download": "office",  # classified: an audited read
+    # Incoming documents (issue 5): the general office receives, registers and reviews them
+    "documents:incoming_list": "office",
+    "documents:incoming_export": "office",
+    "documents:incoming_register": "office",
+    "documents:incoming_detail": "office",  # then the document's visibility (404)
+    "documents:incoming_accept": "office",
+    "documents:incoming_return": "office",
+    "documents:incoming_return_notice": "office",
     # zhongshu/documents/api.py (issue 4 item 13): then the document's visibility (audited 404);
     # decisions go through api:work-item-decide
     "api:document-list": "business",

@@ -107,23 +107,30 @@ def working_days_left(due: datetime, now: datetime | None = None) -> int:
     now) == n``. A due time still ahead today gives 0. Once it has passed the result is
     ``-k``, k being the working days elapsed after the due day, and at least 1.
     """
+    return working_days_left_of([due], now)[due]
+
+
+def working_days_left_of(dues, now: datetime | None = None) -> dict:
+    """:func:`working_days_left` of each of ``dues`` (by due time), from one read of the
+    calendar over their whole span: a list page of deadlines costs one query, not one a row."""
+    dues = list(dues)
+    if not dues:
+        return {}
     now_local = _local(now or timezone.now())
-    due_local = _local(due)
-    today, due_day = now_local.date(), due_local.date()
-    if due_local >= now_local:
-        first, last, sign = today, due_day, 1
-    else:
-        first, last, sign = due_day, today, -1
-    exceptions = _exceptions(first + timedelta(days=1), last)
-    count = 0
-    current = first
-    while current < last:
-        current += timedelta(days=1)
-        if _is_working(current, exceptions):
-            count += 1
-    if sign < 0:
-        return -max(count, 1)
-    return count
+    today = now_local.date()
+    days = [_local(due).date() for due in dues]
+    exceptions = _exceptions(min([today, *days]) + timedelta(days=1), max([today, *days]))
+    left = {}
+    for due, due_day in zip(dues, days, strict=True):
+        ahead = _local(due) >= now_local
+        first, last = (today, due_day) if ahead else (due_day, today)
+        count = sum(
+            1
+            for n in range(1, (last - first).days + 1)
+            if _is_working(first + timedelta(days=n), exceptions)
+        )
+        left[due] = count if ahead else -max(count, 1)
+    return left
 
 
 def last_covered_year() -> int | None:

@@ -34,7 +34,6 @@ from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from zhongshu.core import audit
 from zhongshu.core.denials import deny
 from zhongshu.core.models import Classification, StaleVersionError
 from zhongshu.org.models import Department
@@ -62,6 +61,7 @@ from .serializers import (
     ReceiptsSerializer,
     SubmitSerializer,
 )
+from .view_steps import audit_read
 
 # The web list's filter and "where is it now" helpers, so both lists answer the same.
 from .views_output import DOCX, PDF
@@ -100,19 +100,6 @@ def _stale_message() -> str:
 def _pk(pk) -> int | None:
     pk = str(pk or "")
     return int(pk) if pk.isascii() and pk.isdigit() and len(pk) <= 15 else None
-
-
-def _audit_read(request, document, **detail) -> None:
-    """Every read of a document marked 秘密 or above is audited (issue 4 item 11)."""
-    if rules.classified(document.classification):
-        audit.record(
-            "documents.read",
-            actor=request.user,
-            obj=document,
-            classification=document.classification,
-            unit_id=document.unit_id,
-            detail={**detail, "via": "api"},
-        )
 
 
 # --- Shaping a client's fields into the services' data ------------------------------------------
@@ -483,7 +470,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         """A document with where it is now and your open work items on it."""
         document = self._document(pk)
-        _audit_read(request, document, page="detail")
+        audit_read(request.user, document, page="detail", via="api")
         handling.mark_read(request.user, document)  # the read receipt of a distributed copy
         return Response(_payload(request.user, document))
 
@@ -599,7 +586,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
                 content = output.docx_bytes(document)
         except RenderError as exc:
             raise Conflict(output.render_problem(exc)) from None
-        _audit_read(request, document, **{"as": extension})
+        audit_read(request.user, document, via="api", **{"as": extension})
         content_type = PDF if extension == "pdf" else DOCX
         return output.file_response(
             document, content, name=output.file_name(document, extension), content_type=content_type

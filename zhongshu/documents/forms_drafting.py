@@ -488,6 +488,17 @@ class DocumentForm(forms.Form):
 # --- The list's filters -----------------------------------------------------------------------
 
 
+def year_choices(years: int = 10) -> list[tuple[str, str]]:
+    """The last ``years`` years, this one first, for a list's year filter."""
+    this_year = timezone.localdate().year
+    return [(str(y), str(y)) for y in range(this_year, this_year - years, -1)]
+
+
+def clearance_choices(user) -> list[tuple[str, str]]:
+    """The 密级 up to ``user``'s clearance, for a list's filter."""
+    return [(str(v), label) for v, label in Classification.choices if v <= user.clearance]
+
+
 class ListFilterForm(forms.Form):
     """The filter bar of the document list; a value that does not parse is simply ignored."""
 
@@ -510,15 +521,10 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        this_year = timezone.localdate().year
-        self.fields["year"].choices = everything + [
-            (str(y), str(y)) for y in range(this_year, this_year - 10, -1)
-        ]
+        self.fields["year"].choices = everything + year_choices()
         self.fields["kind"].choices = everything + list(Kind.choices)
         self.fields["state"].choices = everything + list(State.choices)
-        self.fields["classification"].choices = everything + [
-            (str(v), label) for v, label in Classification.choices if v <= user.clearance
-        ]
+        self.fields["classification"].choices = everything + clearance_choices(user)
         self.fields["department"].choices = everything + [
             (str(d.pk), d.name) for d in unit_departments(user)
         ]

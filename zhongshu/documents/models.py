@@ -628,3 +628,13 @@ class OfficeTypo(BaseModel):
 
     def __str__(self):
         return f"{self.wrong} → {self.right}"
+
+
+# The incoming half (issue 5) lives in its own module; imported here so Django finds it.
+from .models_incoming import (  # noqa: E402, F401
+    DeadlineSource,
+    Handling,
+    IncomingCounter,
+    IncomingDocument,
+    IncomingState,
+)

@@ -8,8 +8,9 @@ from zhongshu.core.files import register_owner
 from zhongshu.search import registry as search_registry
 from zhongshu.workflow.registry import register_subject
 
-from . import rules, selectors, services
-from .models import OutgoingDocument, State
+from . import rules, selectors, selectors_incoming, services
+from .models import IncomingDocument, IncomingState, OutgoingDocument, State
+from .services_incoming import SEARCH_KIND as SEARCH_KIND_INCOMING
 
 # The text may no longer change through the attachments panel once it is signed.
 FILES_EDITABLE = (State.DRAFT, State.RETURNED, State.REVIEW)
@@ -57,6 +58,46 @@ def search_document(document):
     }
 
 
+def incoming_url(document) -> str:
+    return reverse("documents:incoming_detail", args=[document.pk])
+
+
+def _incoming_get(owner_id):
+    if not str(owner_id).isdigit():
+        return None
+    return IncomingDocument.objects.filter(pk=int(owner_id), deleted_at__isnull=True).first()
+
+
+def _incoming_can_view(user, owner_id) -> bool:
+    document = _incoming_get(owner_id)
+    return document is not None and selectors_incoming.can_view(user, document)
+
+
+def _incoming_can_edit(user, document) -> bool:
+    """The office attaches the scan or the electronic file while it still handles the document —
+    never the file of a classified one where the system may not hold classified text."""
+    if rules.classified(document.classification) and not rules.may_hold_classified_text():
+        return False
+    return rules.is_office(user) and document.state not in (
+        IncomingState.FILED,
+        IncomingState.RETURNED,
+    )
+
+
+def search_incoming(document):
+    if document.deleted_at is not None:
+        return None
+    lines = [document.receipt_number, document.source_name, document.source_number]
+    return {
+        "title": document.title,
+        "body": "\n".join([*(line for line in lines if line), document.summary]),
+        "url": incoming_url(document),
+        "classification": document.classification,
+        "unit_id": document.unit_id,
+        "updated_at": document.updated_at,
+    }
+
+
 def register() -> None:
     register_subject(
         rules.SUBJECT_KIND,
@@ -96,5 +137,21 @@ def register() -> None:
         visible_queryset=selectors.visible_documents,
         document=search_document,
         all_objects=lambda: OutgoingDocument.objects.filter(deleted_at__isnull=True).iterator(),
+        unit_ids=lambda user: [user.unit_id],
+    )
+    register_owner(
+        rules.INCOMING_KIND,
+        label=_("Incoming document"),
+        can_view=_incoming_can_view,
+        get_owner=_incoming_get,
+        can_edit=_incoming_can_edit,
+    )
+    search_registry.register(
+        SEARCH_KIND_INCOMING,
+        label=_("Incoming documents"),
+        order=31,
+        visible_queryset=selectors_incoming.visible_incoming,
+        document=search_incoming,
+        all_objects=lambda: IncomingDocument.objects.filter(deleted_at__isnull=True).iterator(),
         unit_ids=lambda user: [user.unit_id],
     )

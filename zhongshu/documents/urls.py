@@ -2,9 +2,10 @@
 
 from .urls_drafting import urlpatterns as drafting
 from .urls_handling import urlpatterns as handling
+from .urls_incoming import urlpatterns as incoming
 from .urls_numbering import urlpatterns as numbering
 from .urls_output import urlpatterns as output
 
 app_name = "documents"
 
-urlpatterns = [*drafting, *numbering, *output, *handling]
+urlpatterns = [*drafting, *numbering, *output, *handling, *incoming]

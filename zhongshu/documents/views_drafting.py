@@ -41,6 +41,7 @@ from .forms_drafting import (
     VersionForm,
 )
 from .models import DocumentVersion, JointSignature, OutgoingDocument, State
+from .view_steps import audit_read
 
 PAGE_SIZE = 20
 COUNT_CAP = selectors.LIST_COUNT_CAP
@@ -106,19 +107,6 @@ def _document(request, pk) -> OutgoingDocument:
         return selectors.document_get_for(request.user, pk)
     except Http404:
         deny(request, status=404, object_type=OBJECT_TYPE, object_id=pk)
-
-
-def _audit_read(request, document, *, page: str) -> None:
-    """Every read of a document marked 秘密 or above leaves an audit event (issue 4 item 11)."""
-    if rules.classified(document.classification):
-        audit.record(
-            "documents.read",
-            actor=request.user,
-            obj=document,
-            classification=document.classification,
-            unit_id=document.unit_id,
-            detail={"page": page},
-        )
 
 
 # --- Where a document is now (list rows and the page) --------------------------------------------
@@ -238,7 +226,7 @@ def document_export(request):
         | ({"capped": True} if capped else {}),
     )
     for document in documents:
-        _audit_read(request, document, page="export")
+        audit_read(request.user, document, page="export")
     return response
 
 
@@ -300,7 +288,7 @@ def document_edit(request, pk):
         messages.info(request, _("You cannot change this document now."))
         return redirect("documents:detail", document.pk)
     if request.method == "GET":
-        _audit_read(request, document, page="edit")
+        audit_read(request.user, document, page="edit")
         form = DocumentForm(user=request.user, document=document)
         form.initial = DocumentForm.initial_for(document, form.directory_names)
         return _form_page(request, form, document=document)
@@ -512,7 +500,7 @@ def _detail_page(request, document, *, status=200, joint_form=None):
 @require_GET
 def document_detail(request, pk):
     document = _document(request, pk)
-    _audit_read(request, document, page="detail")
+    audit_read(request.user, document, page="detail")
     handling.mark_read(request.user, document)  # the read receipt of a distributed copy
     return _detail_page(request, document)
 
@@ -548,7 +536,7 @@ def joint_signature(request, pk):
 @require_GET
 def version_list(request, pk):
     document = _document(request, pk)
-    _audit_read(request, document, page="versions")
+    audit_read(request.user, document, page="versions")
     versions = list(
         DocumentVersion.objects.filter(document=document)
         .select_related("created_by")
@@ -586,7 +574,7 @@ def version_compare(request, pk):
         return redirect("documents:versions", document.pk)
     if a not in numbers or b not in numbers:
         raise Http404
-    _audit_read(request, document, page="compare")
+    audit_read(request.user, document, page="compare")
     versions = {
         v.number: v
         for v in DocumentVersion.objects.filter(

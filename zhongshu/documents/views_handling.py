@@ -10,7 +10,6 @@ form shown on an older version 412, bad input 400 with the errors next to the fi
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -24,8 +23,6 @@ from django.views.decorators.vary import vary_on_headers
 from zhongshu.core import audit, files
 from zhongshu.core.denials import deny, require
 from zhongshu.core.excel import workbook_response
-from zhongshu.core.forms import add_validation_errors
-from zhongshu.core.models import StaleVersionError
 from zhongshu.core.views_files import download_response
 from zhongshu.workflow import selectors as workflow_selectors
 
@@ -40,19 +37,13 @@ from .forms_handling import (
     VersionForm,
 )
 from .models import Layout, Organ, OutgoingDocument, State
-from .services import DocumentError
+from .view_steps import STATUS_INVALID, attempt, audit_read
 
 OBJECT_TYPE = "documents.outgoingdocument"
 PAGE_SIZE = 50
 COUNT_CAP = 99
 EXPORT_CAP = 50_000
 MAX_CHOSEN_IN_QUERY = 200  # people carried in the query string while choosing
-STATUS_INVALID = 400
-STATUS_CONFLICT = 409
-STATUS_STALE = 412
-STALE = gettext_lazy(
-    "Someone changed this document meanwhile. Reload the page and apply your change again."
-)
 
 office_page = require(rules.is_office)
 
@@ -79,22 +70,6 @@ def _document(request, pk) -> OutgoingDocument:
     return document
 
 
-def _attempt(form, call) -> tuple[int | None, object]:
-    """Run a service: (None, its result) when it succeeded, else (the status, None) with the
-    reason on the form."""
-    try:
-        return None, call()
-    except StaleVersionError:
-        form.add_error(None, STALE)
-        return STATUS_STALE, None
-    except DocumentError as exc:
-        form.add_error(None, str(exc))
-        return STATUS_CONFLICT, None
-    except ValidationError as exc:
-        add_validation_errors(form, exc)
-        return STATUS_INVALID, None
-
-
 def _post_step(request, document, form, call, *, done, url_name: str):
     """A step's POST: ``call(cleaned_data)`` runs the service. Returns (redirect with ``done``
     shown — a text, or a function of the cleaned data — , None) when it succeeded, else
@@ -102,7 +77,7 @@ def _post_step(request, document, form, call, *, done, url_name: str):
     again."""
     status = STATUS_INVALID
     if form.is_valid():
-        status, _result = _attempt(form, lambda: call(form.cleaned_data))
+        status, _result = attempt(form, lambda: call(form.cleaned_data))
         if status is None:
             text = done(form.cleaned_data) if callable(done) else done
             messages.success(request, text)
@@ -470,7 +445,7 @@ def dispatch(request, pk):
     status = STATUS_INVALID
     if form.is_valid():
         data = form.cleaned_data
-        status, done = _attempt(
+        status, done = attempt(
             form,
             lambda: handling.document_distribute(
                 actor=request.user,
@@ -596,14 +571,7 @@ def archive_download(request, pk):
         handle = default_storage.open(stored.storage_name, "rb")
     except FileNotFoundError as exc:  # lost from storage: verify_files reports it
         raise Http404 from exc
-    if document.is_classified:
-        audit.record(
-            "documents.read",
-            actor=request.user,
-            obj=document,
-            classification=document.classification,
-            detail={"as": "archive", "sha256": package.sha256},
-        )
+    audit_read(request.user, document, **{"as": "archive", "sha256": package.sha256})
     return download_response(
         handle,
         name=archive.file_name(document),

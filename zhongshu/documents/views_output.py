@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from zhongshu.core import audit
 from zhongshu.core.denials import deny, require
 from zhongshu.core.forms import add_validation_errors
 from zhongshu.core.rules import is_business_user
@@ -31,6 +30,7 @@ from . import output, proofreading, rules, selectors
 from .models import OfficeTypo, OutgoingDocument, State
 from .proofread import DEFAULT_TYPOS
 from .render import RenderError
+from .view_steps import audit_read
 
 OBJECT_TYPE = "documents.outgoingdocument"
 PDF = "application/pdf"
@@ -76,14 +76,7 @@ def _document(request, pk) -> OutgoingDocument:
 
 def _record_read(request, document: OutgoingDocument, what: str) -> None:
     """Every read of 秘密 and above is audited (issue 4 §11; security.md C1)."""
-    if document.is_classified:
-        audit.record(
-            "documents.read",
-            actor=request.user,
-            obj=document,
-            classification=document.classification,
-            detail={"as": what},
-        )
+    audit_read(request.user, document, **{"as": what})
 
 
 def _cannot_print(request, document: OutgoingDocument, problem: str, *, status: int = 409):

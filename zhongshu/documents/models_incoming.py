@@ -1,0 +1,185 @@
+"""Incoming official documents (收文, 条例 §24; issue 5): what the office receives, registers
+under its own 收文编号, reviews (初审), and then sends on to readers (阅件) or to be handled
+(办件).
+
+A document marked 秘密 or above, on a system not approved for classified information
+(``CLASSIFIED_NETWORK`` off), is registered by catalogue data only: the clerk writes a neutral
+title (the real one may itself be secret, ``title_is_neutral``) and no text or file is kept.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhongshu.core.models import BaseModel, Classification
+
+from .models import Kind, Organ, Urgency
+
+
+class Handling(models.TextChoices):
+    """办件 needs action; 阅件 is for information (条例 §24 承办)."""
+
+    ACTION = "action", _("For action (办件)")
+    READING = "reading", _("For information (阅件)")
+
+
+class IncomingState(models.TextChoices):
+    REGISTERED = "registered", _("Registered, to review (待初审)")
+    RETURNED = "returned", _("Returned to the sender (退文)")
+    ACCEPTED = "accepted", _("Reviewed, to send on (待分办)")
+    READING = "reading", _("Being read (分送中)")
+    PROPOSING = "proposing", _("Proposal by the office (拟办)")
+    INSTRUCTING = "instructing", _("Instruction by a leader (批办)")
+    HANDLING = "handling", _("Being handled (承办)")
+    DONE = "done", _("Completed (办结)")
+    FILED = "filed", _("Filed (归档)")
+
+
+class DeadlineSource(models.TextChoices):
+    NONE = "", _("No deadline")
+    DOCUMENT = "document", _("Set by the document")
+    OFFICE = "office", _("Set by the office")
+
+
+class IncomingCounter(models.Model):
+    """The last 收文编号 given in a unit and year; locked while a number is given, so numbers
+    have no gap and no duplicate under concurrent registrations."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="incoming_counter_unique")
+        ]
+
+
+class IncomingDocument(BaseModel):
+    """One received document: its catalogue data, its 收文编号 and where it stands."""
+
+    TITLE_MAX = 300
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT)
+    # 收文编号: the year it was received and its sequence in that year (gapless per unit).
+    year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial"))
+    # The sender
+    source_name = models.CharField(_("sending organ (来文单位)"), max_length=100)
+    source_organ = models.ForeignKey(
+        Organ,
+        verbose_name=_("sending organ in the directory"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_number = models.CharField(_("its document number (来文字号)"), max_length=60, blank=True)
+    # The document
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    title_is_neutral = models.BooleanField(
+        _("neutral title"),
+        default=False,
+        help_text=_("A title the clerk wrote for a classified document whose own may be secret."),
+    )
+    kind = models.CharField(_("kind (文种)"), max_length=20, choices=Kind.choices, blank=True)
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Classification.choices, default=Classification.PUBLIC
+    )
+    secrecy_period = models.CharField(_("secrecy period"), max_length=20, blank=True)
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    copy_number = models.CharField(_("copy number (份号)"), max_length=6, blank=True)
+    signed_on = models.DateField(_("date of the document (成文日期)"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    copies = models.PositiveIntegerField(_("copies"), default=1)
+    summary = models.TextField(_("summary or text"), blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    # Registration
+    handling = models.CharField(
+        _("handling"), max_length=10, choices=Handling.choices, default=Handling.ACTION
+    )
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    deadline_source = models.CharField(
+        _("deadline set by"),
+        max_length=10,
+        choices=DeadlineSource.choices,
+        default=DeadlineSource.NONE,
+        blank=True,
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=IncomingState.choices,
+        default=IncomingState.REGISTERED,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("same document registered as"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # 初审
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_reasons = models.JSONField(_("reasons for returning it"), default=list, blank=True)
+    return_note = models.TextField(_("note to the sender"), blank=True)
+
+    class Meta:
+        verbose_name = _("incoming document")
+        verbose_name_plural = _("incoming documents")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "serial"], name="incoming_serial_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["registered_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="incoming_idempotency_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "year", "-id"], name="incoming_year_idx"),
+            models.Index(fields=["unit", "state", "-id"], name="incoming_state_idx"),
+            models.Index(
+                fields=["unit", "source_name", "source_number"],
+                name="incoming_source_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.receipt_number} {self.title}"
+
+    @property
+    def receipt_number(self) -> str:
+        """收文编号 as printed on the 收文处理单: 收〔2026〕15号."""
+        return receipt_number(self.year, self.serial)
+
+    @property
+    def is_classified(self) -> bool:
+        return self.classification >= Classification.SECRET
+
+
+def receipt_number(year: int, serial: int) -> str:
+    return f"收〔{year}〕{serial}号"

@@ -1,0 +1,116 @@
+"""Every read of incoming documents, already filtered by who may see them (issue 5 §11)."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from zhongshu.core.rules import is_business_user
+from zhongshu.search import services as search
+
+from . import rules
+from .models import IncomingDocument, IncomingState
+from .selectors import id_set
+from .services_incoming import SEARCH_KIND
+
+LIST_FIELDS = (
+    "id",
+    "unit_id",
+    "year",
+    "serial",
+    "source_name",
+    "source_number",
+    "title",
+    "title_is_neutral",
+    "kind",
+    "classification",
+    "urgency",
+    "handling",
+    "state",
+    "received_at",
+    "deadline",
+    "duplicate_of_id",
+    "version",
+)
+LIST_COUNT_CAP = 1000
+LIST_WIDE_CAP = 20_000
+# Still to be acted on: a deadline passed in one of these states is overdue.
+OPEN_STATES = (
+    IncomingState.REGISTERED,
+    IncomingState.ACCEPTED,
+    IncomingState.READING,
+    IncomingState.PROPOSING,
+    IncomingState.INSTRUCTING,
+    IncomingState.HANDLING,
+)
+FILTER_COLUMNS = (
+    ("state", "state"),
+    ("handling", "handling"),
+    ("classification", "classification"),
+    ("kind", "kind"),
+)
+
+
+def visible_incoming(user) -> QuerySet[IncomingDocument]:
+    """The incoming documents ``user`` may see: the general office sees every one of its unit,
+    never above the user's clearance; deleted ones never. (Readers and handlers come with
+    distribution and handling.)"""
+    if not is_business_user(user) or not rules.is_office(user):
+        return IncomingDocument.objects.none()
+    return IncomingDocument.objects.filter(
+        unit_id=user.unit_id, deleted_at__isnull=True, classification__lte=user.clearance
+    )
+
+
+def can_view(user, document: IncomingDocument) -> bool:
+    return visible_incoming(user).filter(pk=document.pk).exists()
+
+
+def incoming_get_for(user, pk) -> IncomingDocument:
+    """The document, or 404 when it does not exist or ``user`` may not see it."""
+    if not str(pk).isdigit() or len(str(pk)) > 15:
+        raise Http404
+    document = (
+        visible_incoming(user)
+        .select_related("registered_by", "reviewed_by", "source_organ", "duplicate_of")
+        .filter(pk=int(pk))
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+def filtered_incoming(user, filters: dict) -> QuerySet[IncomingDocument]:
+    """:func:`visible_incoming` narrowed by the list's filters (page, export and API), newest
+    first (keyset paging goes on with ``pk__lt``).
+
+    ``q`` looks in the title, 来文字号, sending organ, 收文编号 and text through the search
+    index; ``source`` is part of the sending organ's name; ``overdue`` keeps the documents
+    still open after their deadline.
+    """
+    rows = visible_incoming(user)
+    if q := filters.get("q"):
+        ids = search.matching_object_ids(SEARCH_KIND, q, cap=LIST_COUNT_CAP, wide_cap=LIST_WIDE_CAP)
+        if ids is None:
+            rows = rows.filter(
+                Q(title__icontains=q) | Q(source_number__icontains=q) | Q(source_name__icontains=q)
+            )
+        else:
+            rows = rows.filter(pk__in=id_set([int(pk) for pk in ids if pk.isdigit()]))
+    if year := filters.get("year"):
+        rows = rows.filter(year__range=(year, year))
+    if source := filters.get("source"):
+        rows = rows.filter(source_name__icontains=source)
+    if filters.get("overdue"):
+        rows = rows.filter(state__in=OPEN_STATES, deadline__lt=timezone.now())
+    for name, column in FILTER_COLUMNS:
+        if filters.get(name) not in (None, ""):
+            rows = rows.filter(**{column: filters[name]})
+    return rows.order_by("year", "-pk") if filters.get("year") else rows.order_by("-pk")
+
+
+def sources_of(user) -> list[str]:
+    """The sending organs already used, for the list's filter and the form's suggestions."""
+    return list(
+        visible_incoming(user).order_by().values_list("source_name", flat=True).distinct()[:200]
+    )

@@ -1,0 +1,21 @@
+"""URLs of incoming documents (收文, issue 5; see urls.py): the list and the 收文登记簿, 签收 and
+登记, the document with its 初审, and the printable 退文通知单."""
+
+from django.urls import path
+
+from . import views_incoming as views
+from . import views_incoming_list as lists
+
+urlpatterns = [
+    path("incoming/", lists.incoming_list, name="incoming_list"),
+    path("incoming/export/", lists.incoming_export, name="incoming_export"),
+    path("incoming/register/", views.incoming_register, name="incoming_register"),
+    path("incoming/<int:pk>/", views.incoming_detail, name="incoming_detail"),
+    path("incoming/<int:pk>/accept/", views.incoming_accept, name="incoming_accept"),
+    path("incoming/<int:pk>/return/", views.incoming_return, name="incoming_return"),
+    path(
+        "incoming/<int:pk>/return-notice/",
+        views.incoming_return_notice,
+        name="incoming_return_notice",
+    ),
+]
