@@ -167,10 +167,13 @@ PERMISSION_TABLE: dict[str, str] = {
     "documents:incoming_list": "office",
     "documents:incoming_export": "office",
     "documents:incoming_register": "office",
-    "documents:incoming_detail": "office",  # then the document's visibility (404)
+    "documents:incoming_detail": "business",  # then the document's visibility (404): the
+    # office, or a reader it was sent to (分送)
     "documents:incoming_accept": "office",
     "documents:incoming_return": "office",
     "documents:incoming_return_notice": "office",
+    "documents:incoming_send": "office",  # 分送 of a 阅件; then the document's visibility (404)
+    "documents:incoming_to_read": "business",  # one's own readings only
     # zhongshu/documents/api.py (issue 4 item 13): then the document's visibility (audited 404);
     # decisions go through api:work-item-decide
     "api:document-list": "business",
@@ -187,6 +190,12 @@ PERMISSION_TABLE: dict[str, str] = {
     "api:document-dispatch-external": "office",
     "api:document-file": "office",
     "api:document-receipts": "office",
+    # zhongshu/documents/api_incoming.py (issue 5 item 12): the general office only; anyone
+    # else gets an empty list, an audited 403 on registration and the audited 404 of a document
+    "api:incoming-document-list": "business",
+    "api:incoming-document-detail": "office",
+    "api:incoming-document-accept": "office",
+    "api:incoming-document-return": "office",
 }
 
 # API lists answer a user who may not read them with an empty list rather than 403 (issue

@@ -47,3 +47,17 @@ def token_client():
         return client
 
     return _client
+
+
+def client_as(user):
+    """An API client signed in as ``user`` (the session path, no token)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def token_client_as(user):
+    """Signed in the way an external client is: a real token from ``POST /api/token/``."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(client, user)}")
+    return client

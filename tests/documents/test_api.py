@@ -7,9 +7,9 @@ import io
 import docx
 import pytest
 from django.core.management import call_command
-from rest_framework.test import APIClient
 
-from tests.api.conftest import token_for
+from tests.api.conftest import client_as as api
+from tests.api.conftest import token_client_as as token_api
 from tests.documents.drafting_support import (  # noqa: F401  (fixtures)
     make_document,
     office_clerk,
@@ -25,19 +25,6 @@ from zhongshu.documents.models import State
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/documents/"
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def token_api(user):
-    """Signed in the way an external client is: a real token from ``POST /api/token/``."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(client, user)}")
-    return client
 
 
 def _submit(org, document):

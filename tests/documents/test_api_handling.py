@@ -2,9 +2,9 @@
 核发 and 归档 through the services the pages call, the read receipts, and who may take them."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from tests.api.conftest import token_for
+from tests.api.conftest import client_as as api
+from tests.api.conftest import token_client_as as token_api
 from tests.documents.factories import NumberSeriesFactory
 from tests.documents.test_handling_fixtures import *  # noqa: F403 (the shared fixtures)
 from tests.factories import DepartmentFactory, MembershipFactory, UnitFactory, UserFactory
@@ -21,19 +21,6 @@ from zhongshu.documents.models import (
 pytestmark = pytest.mark.django_db
 
 ALL_POINTS = ["procedures", "content", "kind", "format"]
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def token_api(user):
-    """Signed in the way an external client is: a real token from ``POST /api/token/``."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(client, user)}")
-    return client
 
 
 def url(document, step: str) -> str:

@@ -19,10 +19,12 @@ from zhongshu.documents.models import (
     Handling,
     IncomingCounter,
     IncomingDocument,
+    IncomingReading,
     IncomingState,
     Organ,
 )
 from zhongshu.documents.services import DocumentError
+from zhongshu.notify.models import Notification
 from zhongshu.search import services as search
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -373,3 +375,125 @@ def test_twenty_parallel_registrations_get_one_to_twenty():
     serials = sorted(IncomingDocument.objects.filter(unit=unit).values_list("serial", flat=True))
     assert serials == list(range(1, 21))
     assert IncomingCounter.objects.get(unit=unit, year=2026).last == 20
+
+
+# --- 分送 of a 阅件 ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def readers(office_clerk):
+    """The 综合科 with two members (one not cleared for 秘密) and a third person of the unit."""
+    unit = office_clerk.unit
+    department = DepartmentFactory(unit=unit, name="综合科", code="ZHK")
+    people = {
+        "wang": UserFactory(unit=unit, full_name="王读", clearance=Classification.SECRET),
+        "li": UserFactory(unit=unit, full_name="李读", clearance=Classification.INTERNAL),
+        "zhao": UserFactory(unit=unit, full_name="赵读", clearance=Classification.SECRET),
+    }
+    for name in ("wang", "li"):
+        MembershipFactory(user=people[name], department=department)
+    return {**people, "department": department}
+
+
+def accepted_reading(clerk, **fields) -> IncomingDocument:
+    document = register(clerk, handling=Handling.READING, **fields)
+    return services_incoming.review_accept(
+        actor=clerk, document=document, expected_version=document.version
+    )
+
+
+def send(clerk, document, **choice):
+    document.refresh_from_db()
+    return services_incoming.send_for_reading(
+        actor=clerk, document=document, expected_version=document.version, **choice
+    )
+
+
+def test_a_reading_goes_to_people_and_department_members_once(
+    office_clerk, readers, django_capture_on_commit_callbacks
+):
+    document = accepted_reading(office_clerk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send(office_clerk, document, people=[readers["zhao"]])
+    second = send(
+        office_clerk, document, people=[readers["zhao"]], departments=[readers["department"]]
+    )
+
+    assert first.added == [readers["zhao"]]
+    assert {p.full_name for p in second.added} == {"王读", "李读"}
+    assert second.already == [readers["zhao"]]
+    document.refresh_from_db()
+    assert document.state == IncomingState.READING
+    assert selectors_incoming.reading_progress([document.pk]) == {document.pk: (0, 3)}
+    notified = Notification.objects.filter(recipient=readers["zhao"], event="work.cc").get()
+    assert notified.title.startswith(document.receipt_number)
+    assert AuditEvent.objects.filter(action="documents.incoming_sent_for_reading").count() == 2
+
+
+def test_members_not_cleared_are_left_out_and_named(office_clerk, readers, settings):
+    settings.CLASSIFIED_NETWORK = True
+    office_clerk.clearance = Classification.SECRET
+    office_clerk.save(update_fields=["clearance"])
+    document = accepted_reading(office_clerk, classification=Classification.SECRET)
+
+    result = send(office_clerk, document, departments=[readers["department"]])
+
+    assert (result.added, result.not_cleared) == ([readers["wang"]], [readers["li"]])
+    with pytest.raises(ValidationError) as caught:
+        send(office_clerk, document, people=[readers["li"]])
+    assert "people" in caught.value.message_dict
+
+
+def test_only_an_accepted_reading_is_sent(office_clerk, readers):
+    registered = register(office_clerk, handling=Handling.READING)
+    for_action = register(office_clerk, source_number="办件1")
+    for_action = services_incoming.review_accept(
+        actor=office_clerk, document=for_action, expected_version=for_action.version
+    )
+
+    with pytest.raises(DocumentError, match="阅件"):
+        send(office_clerk, registered, people=[readers["zhao"]])
+    with pytest.raises(DocumentError, match="办件"):
+        send(office_clerk, for_action, people=[readers["zhao"]])
+    assert not IncomingReading.objects.exists()
+
+
+def test_a_reader_sees_only_what_was_sent_and_reading_marks_it(office_clerk, readers):
+    document = accepted_reading(office_clerk)
+    other = accepted_reading(office_clerk, source_number="其他1")
+    send(office_clerk, document, people=[readers["zhao"], readers["wang"]])
+
+    seen = list(selectors_incoming.visible_incoming(readers["zhao"]))
+    first = services_incoming.mark_read(readers["zhao"], document)
+    again = services_incoming.mark_read(readers["zhao"], document)
+
+    assert seen == [document] and other not in seen
+    assert (first, again) == (True, False)
+    assert selectors_incoming.reading_progress([document.pk]) == {document.pk: (1, 2)}
+    assert [r.person for r in selectors_incoming.to_read(readers["wang"])] == [readers["wang"]]
+    assert not selectors_incoming.visible_incoming(readers["li"]).exists()
+
+
+def test_a_stale_sending_writes_nothing(office_clerk, readers):
+    document = accepted_reading(office_clerk)
+
+    with pytest.raises(StaleVersionError):
+        services_incoming.send_for_reading(
+            actor=office_clerk,
+            document=document,
+            expected_version=document.version + 1,
+            people=[readers["zhao"]],
+        )
+
+    assert not IncomingReading.objects.exists()
+
+
+def test_a_far_off_receipt_time_is_refused_without_crashing(office_clerk):
+    with pytest.raises(ValidationError) as caught:
+        register(office_clerk, received_at=at(9999, 12, 30, 10), deadline_days=5)
+    with pytest.raises(ValidationError) as old:
+        register(office_clerk, received_at=at(1, 1, 2, 10), deadline_days=5)
+
+    assert "received_at" in caught.value.message_dict
+    assert "received_at" in old.value.message_dict

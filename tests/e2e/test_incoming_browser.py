@@ -43,7 +43,8 @@ def test_the_clerk_registers_returns_a_request_and_accepts_a_reading(page):
         page.click("form[action$='/return/'] button[type=submit]")
     request.refresh_from_db()
     assert request.state == IncomingState.RETURNED
-    page.click("a[href$='/return-notice/']")
+    with page.expect_navigation():
+        page.click("a[href$='/return-notice/']")
     notice = page.inner_text("main")
     assert "退文通知单" in notice and "区食药监〔2026〕8号" in notice and "签发人" in notice
 

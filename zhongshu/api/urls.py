@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from zhongshu.documents.api import DocumentViewSet
+from zhongshu.documents.api_incoming import IncomingDocumentViewSet
 from zhongshu.org.api import DepartmentViewSet, MeView, PersonViewSet
 from zhongshu.workflow.api import InboxView, RunViewSet, WorkItemViewSet
 
@@ -20,6 +21,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("work-items", WorkItemViewSet, basename="work-item")
 router.register("runs", RunViewSet, basename="run")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("incoming-documents", IncomingDocumentViewSet, basename="incoming-document")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),

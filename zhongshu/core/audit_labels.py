@@ -102,6 +102,7 @@ ACTION_LABELS = {
     "documents.incoming_accepted": _("Incoming document accepted at first review (初审)"),
     "documents.incoming_returned": _("Incoming document returned to its sender (退文)"),
     "documents.incoming_exported": _("Incoming register exported"),
+    "documents.incoming_sent_for_reading": _("Incoming document sent to readers (分送)"),
     "documents.signed": _("Document signed (签发)"),
     "documents.back_to_signer": _("Changed after signing; sent back to the signer"),
     "documents.joint_signature": _("Joint signature recorded"),

@@ -93,11 +93,11 @@ class Stale(exceptions.APIException):
     default_code = "stale_version"
 
 
-def _stale_message() -> str:
+def stale_message() -> str:
     return _("Someone changed this document meanwhile. Reload it and try again.")
 
 
-def _pk(pk) -> int | None:
+def pk_of(pk) -> int | None:
     pk = str(pk or "")
     return int(pk) if pk.isascii() and pk.isdigit() and len(pk) <= 15 else None
 
@@ -400,7 +400,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
 
     def _document(self, pk) -> OutgoingDocument:
         """The document, fetched and authorised in one call; an audited 404 otherwise."""
-        number = _pk(pk)
+        number = pk_of(pk)
         document = None
         if number is not None:
             document = (
@@ -431,7 +431,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
         try:
             result = call(request.user, document, sent.validated_data)
         except StaleVersionError:
-            raise Stale(_stale_message()) from None
+            raise Stale(stale_message()) from None
         except services.DocumentError as exc:
             raise Conflict(str(exc)) from None
         except ValidationError as exc:
@@ -542,7 +542,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
             )
         except StaleVersionError:
             if not _same_save(self._document(pk), data):
-                raise Stale(_stale_message()) from None
+                raise Stale(stale_message()) from None
         except services.DocumentError as exc:
             raise Conflict(str(exc)) from None
         return Response(_payload(request.user, self._document(pk)))
@@ -570,7 +570,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
         if expected != document.version:
             if document.state == State.REVIEW:
                 raise Conflict(_("This document is already on its way."))
-            raise Stale(_stale_message())
+            raise Stale(stale_message())
         try:
             services.submit(actor=request.user, document=document, expected_version=expected)
         except (services.DocumentError, WorkflowError) as exc:

@@ -11,8 +11,9 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from zhongshu.core import demo as core_demo
 
-        from . import demo, navigation, registration
+        from . import demo, demo_incoming, navigation, registration
 
         registration.register()
         navigation.register()
         core_demo.register("documents", demo.seed, order=40)
+        core_demo.register("documents_incoming", demo_incoming.seed, order=41)

@@ -354,6 +354,44 @@ class Distribution:
     not_cleared: list = field(default_factory=list)
 
 
+def choose_recipients(document, people, departments, *, had) -> Distribution:
+    """Who a distribution of ``document`` (outgoing or incoming) goes to: the people named and
+    the active members of the departments named, less those who ``had`` it (a queryset of
+    person ids). ValidationError when someone named may not receive it or nobody new is left;
+    department members not cleared for its 密级 are left out and reported."""
+    people, departments = list(people or ()), list(departments or ())
+    if not people and not departments:
+        raise ValidationError({"people": _("Choose at least one person or department.")})
+    errors: dict = {}
+    for department in departments:
+        if department.unit_id != document.unit_id or department.deleted_at is not None:
+            errors["departments"] = _("Choose departments of this unit.")
+    for person in people:
+        if person.unit_id != document.unit_id or not is_business_user(person) or person.closed_at:
+            errors["people"] = _("%(person)s cannot receive documents of this unit.") % {
+                "person": person
+            }
+        elif not rules.cleared_for(person, document.classification):
+            errors["people"] = _(
+                "%(person)s is not cleared for documents marked %(classification)s."
+            ) % {"person": person, "classification": document.get_classification_display()}
+    if errors:
+        raise ValidationError(errors)
+    members, not_cleared = _members(document, departments) if departments else ([], [])
+    chosen = {p.pk: p for p in [*people, *members]}
+    had = set(had.filter(person_id__in=list(chosen)))
+    result = Distribution(
+        added=[p for pk, p in chosen.items() if pk not in had],
+        already=[p for pk, p in chosen.items() if pk in had],
+        not_cleared=not_cleared,
+    )
+    if not result.added:
+        raise ValidationError(
+            {"people": _("Everyone chosen has this document already; nobody new to send it to.")}
+        )
+    return result
+
+
 def _members(document, departments) -> tuple[list, list]:
     """The active members of ``departments`` (any post, 兼职 included): (cleared, not cleared)."""
     people = (
@@ -393,40 +431,12 @@ def document_distribute(
         states=distributable_states(document),
         refusal=_distribution_refusal(),
     )
-    people, departments = list(people or ()), list(departments or ())
-    if not people and not departments:
-        raise ValidationError({"people": _("Choose at least one person or department.")})
-    errors: dict = {}
-    for department in departments:
-        if department.unit_id != document.unit_id or department.deleted_at is not None:
-            errors["departments"] = _("Choose departments of this unit.")
-    for person in people:
-        if person.unit_id != document.unit_id or not is_business_user(person) or person.closed_at:
-            errors["people"] = _("%(person)s cannot receive documents of this unit.") % {
-                "person": person
-            }
-        elif not rules.cleared_for(person, document.classification):
-            errors["people"] = _(
-                "%(person)s is not cleared for documents marked %(classification)s."
-            ) % {"person": person, "classification": document.get_classification_display()}
-    if errors:
-        raise ValidationError(errors)
-    members, not_cleared = _members(document, departments) if departments else ([], [])
-    chosen = {p.pk: p for p in [*people, *members]}
-    had = set(
-        Dispatch.objects.filter(document=document, person_id__in=list(chosen)).values_list(
-            "person_id", flat=True
-        )
+    result = choose_recipients(
+        document,
+        people,
+        departments,
+        had=Dispatch.objects.filter(document=document).values_list("person_id", flat=True),
     )
-    result = Distribution(
-        added=[p for pk, p in chosen.items() if pk not in had],
-        already=[p for pk, p in chosen.items() if pk in had],
-        not_cleared=not_cleared,
-    )
-    if not result.added:
-        raise ValidationError(
-            {"people": _("Everyone chosen has this document already; nobody new to send it to.")}
-        )
     run = documents.current_run(document)
     if run is None:
         raise DocumentError(_("This document has no approval record to distribute it with."))

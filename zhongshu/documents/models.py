@@ -636,5 +636,6 @@ from .models_incoming import (  # noqa: E402, F401
     Handling,
     IncomingCounter,
     IncomingDocument,
+    IncomingReading,
     IncomingState,
 )

@@ -183,3 +183,36 @@ class IncomingDocument(BaseModel):
 
 def receipt_number(year: int, serial: int) -> str:
     return f"收〔{year}〕{serial}号"
+
+
+class IncomingReading(models.Model):
+    """A 阅件 sent to one reader (分送, 条例 §24 step 4): when and by whom, and when they read it
+    (the read receipt)."""
+
+    document = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, related_name="readings"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reading of an incoming document")
+        verbose_name_plural = _("readings of incoming documents")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "person"], name="incoming_reading_unique")
+        ]
+        indexes = [
+            models.Index(fields=["person", "read_at", "-document"], name="incoming_reader_idx"),
+        ]

@@ -74,6 +74,15 @@ def register() -> None:
             rules.is_office,
         ),
         (
+            "documents_incoming_to_read",
+            _("Incoming to read"),
+            "documents:incoming_to_read",
+            "documents",
+            80,
+            "envelope-open",
+            is_business_user,
+        ),
+        (
             "documents_series",
             _("Document number series"),
             "documents:series_list",

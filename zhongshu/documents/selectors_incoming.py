@@ -1,6 +1,6 @@
 """Every read of incoming documents, already filtered by who may see them (issue 5 §11)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -8,7 +8,7 @@ from zhongshu.core.rules import is_business_user
 from zhongshu.search import services as search
 
 from . import rules
-from .models import IncomingDocument, IncomingState
+from .models import IncomingDocument, IncomingReading, IncomingState
 from .selectors import id_set
 from .services_incoming import SEARCH_KIND
 
@@ -52,12 +52,45 @@ FILTER_COLUMNS = (
 
 def visible_incoming(user) -> QuerySet[IncomingDocument]:
     """The incoming documents ``user`` may see: the general office sees every one of its unit,
-    never above the user's clearance; deleted ones never. (Readers and handlers come with
-    distribution and handling.)"""
-    if not is_business_user(user) or not rules.is_office(user):
+    a reader the ones sent to them (分送) — never above the user's clearance, deleted ones
+    never. (Handlers come with handling.)"""
+    if not is_business_user(user):
         return IncomingDocument.objects.none()
-    return IncomingDocument.objects.filter(
+    live = IncomingDocument.objects.filter(
         unit_id=user.unit_id, deleted_at__isnull=True, classification__lte=user.clearance
+    )
+    if rules.is_office(user):
+        return live
+    return live.filter(pk__in=IncomingReading.objects.filter(person=user).values("document_id"))
+
+
+def to_read(user) -> QuerySet[IncomingReading]:
+    """The readings sent to ``user`` of documents they may see, unread first, newest first."""
+    return (
+        IncomingReading.objects.filter(
+            person=user, document__in=visible_incoming(user).values("pk")
+        )
+        .select_related("document", "sent_by")
+        .order_by(F("read_at").asc(nulls_first=True), "-document_id")
+    )
+
+
+def reading_progress(document_ids) -> dict[int, tuple[int, int]]:
+    """(read, sent) of each document's 分送, one query for a whole page."""
+    rows = (
+        IncomingReading.objects.filter(document_id__in=list(document_ids))
+        .values("document_id")
+        .annotate(sent=Count("pk"), read=Count("pk", filter=Q(read_at__isnull=False)))
+    )
+    return {row["document_id"]: (row["read"], row["sent"]) for row in rows}
+
+
+def readings_of(document) -> list[IncomingReading]:
+    """Every reader of a document, unread first, for its page and the office's receipts."""
+    return list(
+        IncomingReading.objects.filter(document=document)
+        .select_related("person")
+        .order_by(F("read_at").asc(nulls_first=True), "person__full_name", "pk")
     )
 
 
@@ -67,7 +100,8 @@ def can_view(user, document: IncomingDocument) -> bool:
 
 def incoming_get_for(user, pk) -> IncomingDocument:
     """The document, or 404 when it does not exist or ``user`` may not see it."""
-    if not str(pk).isdigit() or len(str(pk)) > 15:
+    pk = str(pk)
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 15:
         raise Http404
     document = (
         visible_incoming(user)

@@ -28,7 +28,7 @@ MAX_RECIPIENTS = 1000
 MAX_DEPARTMENTS = 200
 
 
-def _id(**kwargs):
+def id_field(**kwargs):
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
@@ -41,6 +41,17 @@ def _names(max_items: int = services.MAX_NAMES, **kwargs):
     )
 
 
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, but a naive time near the year 1 is a 400: DRF makes it aware and checks it
+    round-trips through UTC, which overflows (an uncaught OverflowError, a 500)."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 # --- The list ---------------------------------------------------------------------------------
 
 
@@ -50,8 +61,8 @@ class DocumentListQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     state = serializers.ChoiceField(choices=State.choices, required=False)
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
-    department = _id(required=False)
-    after = _id(required=False)
+    department = id_field(required=False)
+    after = id_field(required=False)
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
     )
@@ -99,8 +110,8 @@ class DocumentPageSerializer(serializers.Serializer):
 
 class RecipientSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    department = _id(required=False, allow_null=True)
-    organ = _id(required=False, allow_null=True)
+    department = id_field(required=False, allow_null=True)
+    organ = id_field(required=False, allow_null=True)
 
     def validate(self, attrs):
         if not (attrs.get("name") or "").strip() and not (
@@ -210,9 +221,9 @@ class DocumentWriteSerializer(serializers.Serializer):
     disclosure = serializers.ChoiceField(choices=Disclosure.choices, default=Disclosure.PUBLIC)
     disclosure_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
     countersign_departments = serializers.ListField(
-        child=_id(), required=False, max_length=MAX_PAGE_SIZE
+        child=id_field(), required=False, max_length=MAX_PAGE_SIZE
     )
-    department = _id(
+    department = id_field(
         required=False,
         help_text=_("You hold posts in several departments: the draft belongs to this one."),
     )
@@ -282,7 +293,7 @@ class DocumentCheckSerializer(DocumentStepSerializer):
 class DocumentRegisterSerializer(DocumentStepSerializer):
     """登记: as the web's RegisterForm."""
 
-    series = _id(
+    series = id_field(
         required=False,
         allow_null=True,
         help_text=_("The series that numbers it; not needed when it has a number already."),
@@ -326,10 +337,10 @@ class DocumentDistributeSerializer(DocumentStepSerializer):
     unit (every active member cleared for it receives it)."""
 
     people = serializers.ListField(
-        child=_id(), max_length=MAX_RECIPIENTS, required=False, default=list
+        child=id_field(), max_length=MAX_RECIPIENTS, required=False, default=list
     )
     departments = serializers.ListField(
-        child=_id(), max_length=MAX_DEPARTMENTS, required=False, default=list
+        child=id_field(), max_length=MAX_DEPARTMENTS, required=False, default=list
     )
 
     def validate_people(self, ids: list[int]) -> list:
@@ -373,9 +384,7 @@ class DocumentDispatchExternalSerializer(DocumentStepSerializer):
         default=list,
         help_text=_("The copy numbers (份号) sent: required for a classified document."),
     )
-    sent_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text=_("Now, if left out.")
-    )
+    sent_at = DateTimeField(required=False, allow_null=True, help_text=_("Now, if left out."))
 
 
 class DistributionSerializer(serializers.Serializer):

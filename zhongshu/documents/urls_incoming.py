@@ -1,5 +1,6 @@
 """URLs of incoming documents (收文, issue 5; see urls.py): the list and the 收文登记簿, 签收 and
-登记, the document with its 初审, and the printable 退文通知单."""
+登记, the document with its 初审, the printable 退文通知单, the 分送 of a 阅件 and the readers'
+own list."""
 
 from django.urls import path
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("incoming/", lists.incoming_list, name="incoming_list"),
     path("incoming/export/", lists.incoming_export, name="incoming_export"),
     path("incoming/register/", views.incoming_register, name="incoming_register"),
+    path("incoming/to-read/", views.incoming_to_read, name="incoming_to_read"),
     path("incoming/<int:pk>/", views.incoming_detail, name="incoming_detail"),
     path("incoming/<int:pk>/accept/", views.incoming_accept, name="incoming_accept"),
     path("incoming/<int:pk>/return/", views.incoming_return, name="incoming_return"),
@@ -18,4 +20,5 @@ urlpatterns = [
         views.incoming_return_notice,
         name="incoming_return_notice",
     ),
+    path("incoming/<int:pk>/send/", views.incoming_send, name="incoming_send"),
 ]

@@ -379,7 +379,7 @@ def _organ_names(document) -> list[str]:
     return names
 
 
-def _picker(request) -> dict:
+def picker_context(request) -> dict:
     """The colleague picker's context (workflow/_people_picker.html): the matches of ``q`` from
     the same search as its htmx requests, so that it works without JavaScript too."""
     q = request.GET.get("q", "").strip()[:60]
@@ -387,7 +387,28 @@ def _picker(request) -> dict:
     return {"picker_q": q, "picker_people": people, "picker_more": more, "picker_chosen": None}
 
 
-def _choosing_form(request, document) -> DistributeForm:
+def post_distribution(request, document, service):
+    """The POST of a distribution form (核发, 分送): ``service(actor, document, expected_version,
+    people, departments)`` runs with what was chosen. Returns (the form, None or the status of
+    a refusal, the service's result)."""
+    form = DistributeForm(request.POST, document=document)
+    if not form.is_valid():
+        return form, STATUS_INVALID, None
+    data = form.cleaned_data
+    status, done = attempt(
+        form,
+        lambda: service(
+            actor=request.user,
+            document=document,
+            expected_version=data["version"],
+            people=list(data["people"]),
+            departments=list(data["departments"]),
+        ),
+    )
+    return form, status, done
+
+
+def choosing_form(request, document) -> DistributeForm:
     """The internal form a GET shows: those chosen so far (``people``, carried by the picker's
     search and by htmx when a person is picked) and the person just picked (``to_user``), who
     joins them once the form has checked they may receive the document. Nothing is sent."""
@@ -406,7 +427,7 @@ def _dispatch_page(request, document, *, internal=None, external=None, status=20
     may = document.state in handling.distributable_states(document)
     copies = handling.available_copy_numbers(document) if document.is_classified else []
     if may and internal is None:
-        internal = _choosing_form(request, document)
+        internal = choosing_form(request, document)
     if may and external is None:
         external = ExternalForm(
             initial={**_version(document), "sent_at": timezone.localtime()},
@@ -424,7 +445,7 @@ def _dispatch_page(request, document, *, internal=None, external=None, status=20
         dispatches=handling.dispatches_of(document),
         receipts=handling.receipts_of(document),
         no_copies_left=document.is_classified and may and not copies,
-        **(_picker(request) if may else {}),
+        **(picker_context(request) if may else {}),
     )
     return render(request, "documents/dispatch_form.html", context, status=status)
 
@@ -441,32 +462,19 @@ def dispatch(request, pk):
     document = _document(request, pk)
     if request.method == "GET":
         return _dispatch_page(request, document)
-    form = DistributeForm(request.POST, document=document)
-    status = STATUS_INVALID
-    if form.is_valid():
-        data = form.cleaned_data
-        status, done = attempt(
-            form,
-            lambda: handling.document_distribute(
-                actor=request.user,
-                document=document,
-                expected_version=data["version"],
-                people=list(data["people"]),
-                departments=list(data["departments"]),
-            ),
-        )
-        if status is None:
-            text = _("Sent to %(n)d people in Zhongshu.") % {"n": len(done.added)}
-            if done.already:
-                text += " " + _("%(n)d had it already.") % {"n": len(done.already)}
-            messages.success(request, text)
-            if done.not_cleared:
-                messages.warning(
-                    request,
-                    _("Not sent to %(names)s: not cleared for this classification.")
-                    % {"names": "、".join(p.full_name for p in done.not_cleared)},
-                )
-            return redirect("documents:dispatch", pk=document.pk)
+    form, status, done = post_distribution(request, document, handling.document_distribute)
+    if status is None:
+        text = _("Sent to %(n)d people in Zhongshu.") % {"n": len(done.added)}
+        if done.already:
+            text += " " + _("%(n)d had it already.") % {"n": len(done.already)}
+        messages.success(request, text)
+        if done.not_cleared:
+            messages.warning(
+                request,
+                _("Not sent to %(names)s: not cleared for this classification.")
+                % {"names": "、".join(p.full_name for p in done.not_cleared)},
+            )
+        return redirect("documents:dispatch", pk=document.pk)
     document.refresh_from_db()
     return _dispatch_page(request, document, internal=form, status=status)
 

@@ -3,8 +3,9 @@
 Only the general office uses them (``rules.is_office``): anyone else gets an audited 403, as on
 the office's other pages. What the list holds is :func:`selectors_incoming.filtered_incoming`:
 the unit's documents, never one above the user's clearance. The page reads a constant number of
-queries whatever its size: the rows (``LIST_FIELDS`` only), a capped count, and one read of the
-office calendar for the working days left of the whole page.
+queries whatever its size: the rows (``LIST_FIELDS`` only), a capped count, one read of the
+office calendar for the working days left of the whole page, and one of the read receipts of the
+documents being read (分送中 — 312/500 read).
 """
 
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from zhongshu.core.excel import workbook_response
 
 from . import rules, selectors_incoming
 from .forms_incoming import IncomingFilterForm
-from .models import IncomingDocument
+from .models import IncomingDocument, IncomingState
 from .view_steps import audit_read
 
 PAGE_SIZE = 20
@@ -62,6 +63,15 @@ def _mark_deadlines(rows, now) -> None:
         document.days_late = -document.days_left if document.overdue else 0
 
 
+def _mark_progress(rows) -> None:
+    """``progress`` (read, sent) on each row being read (分送中), None on the others: one query
+    for the whole page, none when no row is being read."""
+    reading = [d.pk for d in rows if d.state == IncomingState.READING]
+    progress = selectors_incoming.reading_progress(reading) if reading else {}
+    for document in rows:
+        document.progress = progress.get(document.pk)
+
+
 @never_cache
 @office_page
 @require_GET
@@ -76,6 +86,7 @@ def incoming_list(request):
     page = page[:PAGE_SIZE]
     now = timezone.now()
     _mark_deadlines(page, now)
+    _mark_progress(page)
     query = _list_query(request)
     # A count capped at COUNT_CAP + 1 rows: never COUNT(*) over the whole table.
     count = rows.values("pk")[: COUNT_CAP + 1].count()
