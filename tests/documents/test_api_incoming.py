@@ -803,7 +803,7 @@ fuzzed = schemathesis.pytest.from_fixture("incoming_schema").include(
 
 @fuzzed.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -66,11 +66,7 @@ def test_the_demo_has_a_year_of_incoming_documents():
     assert AuditEvent.objects.filter(action="documents.incoming_registered").count() == len(
         documents
     )
-
-
-def test_the_classified_one_is_catalogue_data_only():
-    call_command("seed_demo")
-
-    classified = [d for d in IncomingDocument.objects.all() if d.is_classified]
+    # The classified one (one seeding serves both checks: it costs seconds).
+    classified = [d for d in documents if d.is_classified]
     assert len(classified) == 1
     assert classified[0].title_is_neutral and not classified[0].summary
