@@ -106,12 +106,7 @@ def _payload(user, document: IncomingDocument) -> dict:
     now = timezone.now()
     duplicates = _visible_refs(user, [document.duplicate_of_id])
     data = _row(document, duplicates, now)
-    later = (
-        selectors_incoming.visible_incoming(user)
-        .filter(duplicate_of=document)
-        .only("id", "year", "serial")
-        .order_by("pk")[:LATER_DUPLICATES]
-    )
+    later = selectors_incoming.later_duplicates(user, document, limit=LATER_DUPLICATES)
     labels = dict(services_incoming.RETURN_REASONS)
     open_deadline = _is_open(document) and document.deadline is not None
     organ = document.source_organ

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zhongshu.core.rules import is_business_user
+from zhongshu.org.models import Department
 from zhongshu.search import services as search
 
 from . import rules
@@ -141,6 +142,26 @@ def filtered_incoming(user, filters: dict) -> QuerySet[IncomingDocument]:
         if filters.get(name) not in (None, ""):
             rows = rows.filter(**{column: filters[name]})
     return rows.order_by("year", "-pk") if filters.get("year") else rows.order_by("-pk")
+
+
+def later_duplicates(user, document, *, limit: int = 20) -> list[IncomingDocument]:
+    """Later registrations of the same document that ``user`` may see, first one first."""
+    return list(
+        visible_incoming(user)
+        .filter(duplicate_of=document)
+        .only("id", "year", "serial")
+        .order_by("pk")[:limit]
+    )
+
+
+def office_name(unit_id: int) -> str:
+    """The name of the unit's general office, as a notice it sends is signed ("" if none)."""
+    return (
+        Department.objects.filter(unit_id=unit_id, is_general_office=True, deleted_at__isnull=True)
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
 
 
 def sources_of(user) -> list[str]:

@@ -31,7 +31,6 @@ from zhongshu.core.denials import deny, require
 from zhongshu.core.models import Classification
 from zhongshu.core.rules import is_business_user
 from zhongshu.core.templatetags.zhongshu import cn_date
-from zhongshu.org.models import Department
 
 from . import handling, rules, selectors_incoming, services_incoming
 from .forms_incoming import AcceptForm, RegisterIncomingForm, ReturnForm
@@ -173,15 +172,9 @@ def _detail_page(request, document, *, status=200, failed=None, return_form=None
         "failed": failed,
     }
     if office:
-        later = list(
-            selectors_incoming.visible_incoming(user)
-            .filter(duplicate_of=document)
-            .only("id", "year", "serial")
-            .order_by("pk")[:20]
-        )
         context |= {
             "duplicate_url": _link_to(user, document.duplicate_of),
-            "later_duplicates": later,
+            "later_duplicates": selectors_incoming.later_duplicates(user, document),
             "reasons": services_incoming.reason_labels(document),
             "accept_form": AcceptForm(initial={"version": document.version})
             if registered
@@ -410,17 +403,10 @@ def incoming_return_notice(request, pk):
     if document.state != IncomingState.RETURNED:
         raise Http404
     audit_read(request.user, document, page="return_notice")
-    office_name = (
-        Department.objects.filter(
-            unit_id=document.unit_id, is_general_office=True, deleted_at__isnull=True
-        )
-        .values_list("name", flat=True)
-        .first()
-    )
     context = {
         "document": document,
         "reasons": services_incoming.reason_labels(document),
-        "office_name": office_name or "",
+        "office_name": selectors_incoming.office_name(document.unit_id),
     }
     return render(request, "documents/incoming_return_notice.html", context)
 
