@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 export PYTHONDONTWRITEBYTECODE := 1
+# Test processes (pytest-xdist): one per core; each has its own test database, Redis database
+# and media directory (settings.py). TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test venv lint system-run system-test vendor lock messages clean
 
@@ -41,7 +44,7 @@ lint: $(STAMP)
 
 test: system-test $(STAMP) messages lint
 	ZHONGSHU_MODE=test $(BIN)/python manage.py makemigrations --check --dry-run -v 1
-	ZHONGSHU_MODE=test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	ZHONGSHU_MODE=test $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # Maintainers only (needs the npm and PyPI registries): refresh vendored files and the lock.
 vendor:
@@ -51,4 +54,4 @@ lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras -o requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) var/static var/test.sqlite3*
+	rm -rf $(VENV) var/static var/test*.sqlite3* var/media-gw*

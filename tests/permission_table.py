@@ -174,6 +174,19 @@ PERMISSION_TABLE: dict[str, str] = {
     "documents:incoming_return_notice": "office",
     "documents:incoming_send": "office",  # 分送 of a 阅件; then the document's visibility (404)
     "documents:incoming_to_read": "business",  # one's own readings only
+    "documents:incoming_sheet": "business",  # 收文处理单; then the document's visibility (404)
+    "documents:incoming_reminder_sheet": "office",  # 催办单
+    # Handling a 办件 (views_incoming_handling): the office's steps, and each holder's own step
+    # (then the document's visibility, 404, and the step's holder, 409).
+    "documents:incoming_start": "office",
+    "documents:incoming_propose": "business",
+    "documents:incoming_instruct": "business",
+    "documents:incoming_report": "business",
+    "documents:incoming_send_back": "business",
+    "documents:incoming_circulate": "office",
+    "documents:incoming_comment": "business",
+    "documents:incoming_remind": "office",
+    "documents:incoming_close": "office",
     # zhongshu/documents/api.py (issue 4 item 13): then the document's visibility (audited 404);
     # decisions go through api:work-item-decide
     "api:document-list": "business",
@@ -196,6 +209,15 @@ PERMISSION_TABLE: dict[str, str] = {
     "api:incoming-document-detail": "office",
     "api:incoming-document-accept": "office",
     "api:incoming-document-return": "office",
+    # Handling a 办件 (issue 5 item 12): the office's steps, and the holder's own (decide) and a
+    # reader's 批示 (comment), then the document's visibility (404) and the step's holder (409).
+    "api:incoming-document-start": "office",
+    "api:incoming-document-decide": "business",
+    "api:incoming-document-circulate": "office",
+    "api:incoming-document-comment": "business",
+    "api:incoming-document-remind": "office",
+    "api:incoming-document-close": "office",
+    "api:incoming-document-receipts": "office",
 }
 
 # API lists answer a user who may not read them with an empty list rather than 403 (issue

@@ -9,6 +9,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 import dj_email_url
@@ -217,9 +218,17 @@ else:
 QUEUE_HEARTBEAT_STALE_SECONDS = 180
 
 # --- Caches -------------------------------------------------------------------------------
+# Tests run in parallel processes (pytest-xdist): each worker gets its own Redis database and
+# its own media directory, since the tests clear the cache (FLUSHDB) and share stored files.
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "") if TESTING else ""
 if REDIS_URL:
+    cache_url = REDIS_URL
+    if TEST_WORKER.removeprefix("gw").isdigit():
+        parts = urlsplit(REDIS_URL)
+        worker_db = 1 + int(TEST_WORKER.removeprefix("gw")) % 15
+        cache_url = urlunsplit(parts._replace(path=f"/{worker_db}"))
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -369,7 +378,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(
+    os.environ.get("MEDIA_ROOT", VAR_DIR / (f"media-{TEST_WORKER}" if TEST_WORKER else "media"))
+)
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 def _open(username):
     return set(
         WorkItem.objects.filter(
-            assignee__username=username, state=ItemState.OPEN, is_cc=False
+            assignee__username=username,
+            state=ItemState.OPEN,
+            is_cc=False,
+            kind=rules.SUBJECT_KIND,
         ).values_list("step_name", flat=True)
     )
 

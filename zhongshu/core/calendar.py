@@ -42,6 +42,12 @@ def _day_end(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, office_day_end()), _zone())
 
 
+def end_of_day(day: date) -> datetime:
+    """The end of the office day ``day`` (``OFFICE_DAY_END``, office zone): a deadline given as
+    a date."""
+    return _day_end(day)
+
+
 def _exceptions(first: date, last: date) -> dict[date, str]:
     """The calendar entries from ``first`` to ``last`` inclusive: date → kind (one query)."""
     rows = CalendarDay.objects.filter(

@@ -6,15 +6,32 @@ deadline and 初审; ``POST /api/incoming-documents/`` registers one (签收 and
 ``Idempotency-Key`` header makes a retried POST register once); ``POST …/{id}/accept/`` and
 ``POST …/{id}/return/`` take its 初审, with the ``version`` read.
 
-What a caller sees is :mod:`.selectors_incoming`'s (today the general office's documents of
-its unit, never above the caller's clearance): anything else is an audited 404, and a caller
-who sees none gets an empty list. Registration and 初审 are the general office's
-(``rules.is_office``): anyone else gets an audited 403 on registration and the audited 404 of a
-document not theirs to act on, as on the office's pages. The services keep every rule: 409
-when the document is not waiting for its first review (a review sent twice included), 412 when
-stale, 400 with field errors. Every read of 秘密 and above leaves a ``documents.read``.
+A 办件 is then handled (:mod:`.services_incoming_handling`), each step a ``POST …/{id}/…/``
+answering the document as ``GET …/{id}/`` does, whose ``handling_progress`` says where it
+stands (the proposal, the leader, the departments, who holds it now):
+
+- ``start/`` the office sends it on: to the director's 拟办 (only the ``version``), or with the
+  proposal written — 分办 to departments, or the director's own 拟办;
+- ``decide/`` the holder of the current step acts: ``propose`` (拟办), ``instruct`` (批办),
+  ``report`` (承办) or ``send_back`` (退办), with an optional ``Idempotency-Key`` header;
+- ``circulate/`` 传阅 to people of the unit, at once or in turn (the office); ``comment/`` a
+  reader's 批示; ``remind/`` 催办 to the holders (the office; answers the reminder); ``close/``
+  办结 (the office); and ``GET …/receipts/``, every reading with its read mark and 批示 (the
+  office).
+
+What a caller sees is :mod:`.selectors_incoming`'s (the general office: every document of its
+unit; anyone else: those sent or circulated to them, whose handling they took part in, or their
+department handles — never above the caller's clearance): anything else is an audited 404, and
+a caller who sees none gets an empty list. Registration, 初审, sending on, 传阅, 催办, 办结 and
+the receipts are the general office's (``rules.is_office``): anyone else gets an audited 403 on
+registration and the audited 404 of a document not theirs to act on elsewhere, as on the
+office's pages. People and departments are named by ids of the caller's unit (another one is a
+400). The services keep every rule: 409 when the document is not at that step or not waiting
+for the caller (a step sent twice included), 412 when stale, 400 with field errors. Every read
+of 秘密 and above leaves a ``documents.read``.
 """
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,26 +45,56 @@ from zhongshu.core.calendar import working_days_left
 from zhongshu.core.denials import deny
 from zhongshu.core.models import StaleVersionError
 from zhongshu.workflow.api import IsBusinessUser
+from zhongshu.workflow.models import RunState
 
 from . import rules, selectors_incoming, services_incoming
+from . import services_incoming_handling as handling
 from .api import Conflict, Stale, pk_of, stale_message
-from .models import IncomingDocument
+from .models import AssignmentState, Handling, IncomingDocument
 from .serializers_incoming import (
     IncomingAcceptSerializer,
+    IncomingCirculatedSerializer,
+    IncomingCirculateSerializer,
+    IncomingCloseSerializer,
+    IncomingCommentSerializer,
+    IncomingDecideSerializer,
     IncomingDocumentSerializer,
     IncomingListQuerySerializer,
     IncomingPageSerializer,
+    IncomingReceiptSerializer,
+    IncomingReceiptsSerializer,
     IncomingRegisterSerializer,
+    IncomingReminderSerializer,
+    IncomingRemindSerializer,
     IncomingReturnSerializer,
+    IncomingStartSerializer,
 )
 from .services import DocumentError
 from .view_steps import audit_read
 
 OBJECT_TYPE = "documents.incomingdocument"
-LIST_FILTERS = ("q", "year", "source", "state", "handling", "classification", "kind", "overdue")
+LIST_FILTERS = (
+    "q",
+    "year",
+    "source",
+    "state",
+    "handling",
+    "classification",
+    "kind",
+    "overdue",
+    "department",
+)
 TAGS = ["incoming documents"]
 MAX_KEY = 64
 LATER_DUPLICATES = 20
+# The handling services' field names as ``start/`` and ``decide/`` call them.
+PROPOSAL_FIELDS = {
+    "lead": "lead_department",
+    "co": "co_departments",
+    "deadline_on": "deadline",
+    "result": "text",  # a department's result (承办)
+    "reason": "text",  # why it sends it back (退办)
+}
 
 
 # --- Payloads -----------------------------------------------------------------------------------
@@ -133,10 +180,121 @@ def _payload(user, document: IncomingDocument) -> dict:
             if key in labels
         ],
         return_note=document.return_note,
+        handling_progress=_progress(document) if document.handling == Handling.ACTION else None,
         created_at=document.created_at,
         updated_at=document.updated_at,
     )
     return IncomingDocumentSerializer(data).data
+
+
+def _progress(document: IncomingDocument) -> dict:
+    """Where a 办件 stands: a constant number of queries, whatever the departments and holders."""
+    run, items = selectors_incoming.live_handling([document.pk]).get(document.pk, (None, []))
+    if run is None:
+        step = None
+    elif run.state == RunState.RETURNED:
+        # Its one open item is the office's, to send it on afresh.
+        step = str(AssignmentState.SENT_BACK.label)
+    else:
+        step = run.current_step_name
+    return {
+        "state": None if run is None else run.state,
+        "step": step,
+        "proposal": document.proposal,
+        "proposed_by": _person(document.proposed_by),
+        "proposed_at": document.proposed_at,
+        "leader": _person(document.leader),
+        "settled_by_office": document.settled_by_office,
+        "assignments": [
+            {
+                "department": {"id": a.department.pk, "name": a.department.name},
+                "lead": a.lead,
+                "state": a.state,
+                "result": a.result,
+                "reason": a.reason,
+                "reported_at": a.reported_at,
+                "reported_by": _person(a.reported_by),
+            }
+            for a in selectors_incoming.assignments_of(document)
+        ],
+        "holders": [
+            {
+                "id": item.assignee.pk,
+                "full_name": item.assignee.full_name,
+                "step": step,
+                "since": item.created_at,
+            }
+            for item in items
+        ],
+        "deadline": document.deadline,
+        "result": document.result,
+        "no_reply_reason": document.no_reply_reason,
+        "closed_at": document.closed_at,
+        "closed_by": _person(document.closed_by),
+    }
+
+
+def _receipt(reading) -> dict:
+    return {
+        "person": _person(reading.person),
+        "purpose": reading.purpose,
+        "turn": reading.turn,
+        "sent_at": reading.sent_at,
+        "read_at": reading.read_at,
+        "comment": reading.comment,
+        "commented_at": reading.commented_at,
+    }
+
+
+def _reminder(reminder) -> dict:
+    return {
+        "id": reminder.pk,
+        "sent_at": reminder.sent_at,
+        "sent_by": _person(reminder.sent_by),
+        "note": reminder.note,
+        "deadline": reminder.deadline,
+        # As they were when reminded (names change, people leave).
+        "recipients": [
+            {"id": r["id"], "full_name": r["name"], "step": r["step"]} for r in reminder.recipients
+        ],
+    }
+
+
+def _proposal(data: dict) -> handling.Proposal:
+    return handling.Proposal(
+        text=data.get("text", ""),
+        leader=data.get("leader"),
+        lead=data.get("lead_department"),
+        co=tuple(data.get("co_departments") or ()),
+        deadline_on=data.get("deadline"),
+    )
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > MAX_KEY:
+        raise exceptions.ValidationError(
+            {"idempotency_key": [_("At most %(n)d characters.") % {"n": MAX_KEY}]}
+        )
+    return key or None
+
+
+def _run(call, *, fields: dict | None = None):
+    """``call()`` runs a service, whose refusals answer 409 (not now, not yours), 412 (stale) or
+    400 (field errors, named as the API names them: ``fields`` maps the service's names)."""
+    try:
+        return call()
+    except StaleVersionError:
+        raise Stale(stale_message()) from None
+    except DocumentError as exc:
+        raise Conflict(str(exc)) from None
+    except ValidationError as exc:
+        if not fields or not hasattr(exc, "error_dict"):
+            raise  # 400 through the API's exception handler
+        errors: dict = {}
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(fields.get(name, name), []).extend(messages)
+        raise exceptions.ValidationError(errors) from None
 
 
 # --- The viewset ----------------------------------------------------------------------------------
@@ -151,6 +309,26 @@ REVIEW_RESPONSES = {
     409: OpenApiResponse(description="It is not waiting for its first review (初审)."),
     412: OpenApiResponse(description="Someone changed it since you read it."),
 }
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Recorded with the decision: the approval engine takes one decision per key "
+    "and person (at most 64 characters).",
+)
+
+
+def _handling_schema(request, *, conflict: str, ok=IncomingDocumentSerializer, stale=True, **kw):
+    """The schema of a step of handling a 办件."""
+    responses = {
+        200: ok,
+        400: OpenApiResponse(description="Field errors."),
+        404: NOT_VISIBLE,
+        409: OpenApiResponse(description=conflict),
+    }
+    if stale:
+        responses[412] = OpenApiResponse(description="Someone changed it since you read it.")
+    return extend_schema(request=request, responses=responses, tags=TAGS, **kw)
 
 
 class IncomingDocumentViewSet(viewsets.GenericViewSet):
@@ -256,11 +434,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
             deny(request, status=403, object_type=OBJECT_TYPE)
         sent = IncomingRegisterSerializer(data=request.data, context={"user": request.user})
         sent.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > MAX_KEY:
-            raise exceptions.ValidationError(
-                {"idempotency_key": [_("At most %(n)d characters.") % {"n": MAX_KEY}]}
-            )
+        key = _idempotency_key(request) or ""
         try:
             document = services_incoming.register(
                 actor=request.user, data=dict(sent.validated_data), idempotency_key=key
@@ -300,4 +474,183 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
                 reasons=data["reasons"],
                 note=data["note"],
             ),
+        )
+
+    # --- Handling a 办件 --------------------------------------------------------------------------
+
+    def _answer(self, request, pk, **extra) -> Response:
+        """The document as ``GET …/{id}/`` answers it, after a step."""
+        payload = _payload(request.user, self._document(pk))
+        return Response({**payload, **extra} if extra else payload)
+
+    @_handling_schema(
+        IncomingStartSerializer,
+        conflict="Not an accepted 办件 (a 阅件, or sent on already), or nobody to propose.",
+    )
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """The general office sends an accepted 办件 on — or one a department sent back (退办),
+        afresh. With the ``version`` alone it goes to the office director's 拟办; with a
+        ``text`` and a ``lead_department`` but no ``leader`` the office sends it to the
+        departments itself (分办); the director names the ``leader`` who instructs (批办)."""
+        document = self._office_document(pk)
+        sent = IncomingStartSerializer(data=request.data, context={"user": request.user})
+        sent.is_valid(raise_exception=True)
+        _run(
+            lambda: handling.start(
+                actor=request.user,
+                document=document,
+                expected_version=sent.validated_data["version"],
+                proposal=_proposal(sent.validated_data) if sent.names_anything() else None,
+            ),
+            fields=PROPOSAL_FIELDS,
+        )
+        return self._answer(request, pk)
+
+    @_handling_schema(
+        IncomingDecideSerializer,
+        conflict="It is not waiting for you at this step (a decision sent twice included).",
+        stale=False,
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """The holder of the current step acts: ``propose`` (拟办: the text, the ``leader`` who
+        instructs and/or the departments, the deadline), ``instruct`` (批办: the leader's 批示,
+        optionally other departments or deadline), ``report`` (承办: the department's result)
+        or ``send_back`` (退办: why it is not the department's)."""
+        document = self._document(pk)
+        sent = IncomingDecideSerializer(data=request.data, context={"user": request.user})
+        sent.is_valid(raise_exception=True)
+        data = sent.validated_data
+        key = _idempotency_key(request)
+        services = {
+            "propose": lambda: handling.propose(
+                actor=request.user,
+                document=document,
+                proposal=_proposal(data),
+                idempotency_key=key,
+            ),
+            "instruct": lambda: handling.instruct(
+                actor=request.user,
+                document=document,
+                proposal=_proposal(data),
+                idempotency_key=key,
+            ),
+            "report": lambda: handling.report(
+                actor=request.user, document=document, result=data["text"], idempotency_key=key
+            ),
+            "send_back": lambda: handling.send_back(
+                actor=request.user, document=document, reason=data["text"], idempotency_key=key
+            ),
+        }
+        _run(services[data["action"]], fields=PROPOSAL_FIELDS)
+        return self._answer(request, pk)
+
+    @_handling_schema(
+        IncomingCirculateSerializer,
+        conflict="Only a 办件 being handled (or handled, not completed) is circulated.",
+        ok=IncomingCirculatedSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def circulate(self, request, pk=None):
+        """传阅: the office circulates a 办件 to people of the unit (its leaders, usually) while
+        it is handled, all at once or ``in_turn`` in the order given. ``circulated`` lists the
+        people added."""
+        document = self._office_document(pk)
+        sent = IncomingCirculateSerializer(data=request.data, context={"user": request.user})
+        sent.is_valid(raise_exception=True)
+        data = sent.validated_data
+        people = _run(
+            lambda: handling.circulate(
+                actor=request.user,
+                document=document,
+                expected_version=data["version"],
+                people=data["people"],
+                in_turn=data["in_turn"],
+            )
+        )
+        return self._answer(request, pk, circulated=[_person(p) for p in people])
+
+    @_handling_schema(
+        IncomingCommentSerializer,
+        conflict="It was not sent or circulated to you (or not yet: your turn has not come).",
+        ok=IncomingReceiptSerializer,
+        stale=False,
+    )
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        """A reader's 批示 on a document sent or circulated to them: kept with their reading
+        (which it marks read), and the office is told. Answers the reading."""
+        document = self._document(pk)
+        sent = IncomingCommentSerializer(data=request.data)
+        sent.is_valid(raise_exception=True)
+        reading = _run(
+            lambda: handling.comment(
+                actor=request.user, document=document, text=sent.validated_data["text"]
+            )
+        )
+        return Response(IncomingReceiptSerializer(_receipt(reading)).data)
+
+    @_handling_schema(
+        IncomingRemindSerializer,
+        conflict="It is not being handled, or nobody holds it now.",
+        ok=IncomingReminderSerializer,
+        stale=False,
+    )
+    @action(detail=True, methods=["post"])
+    def remind(self, request, pk=None):
+        """催办: the office reminds whoever holds the document now, with a note. Answers the
+        reminder (its 催办单 is printed from the web page)."""
+        document = self._office_document(pk)
+        sent = IncomingRemindSerializer(data=request.data)
+        sent.is_valid(raise_exception=True)
+        reminder = _run(
+            lambda: handling.remind(
+                actor=request.user, document=document, note=sent.validated_data["note"]
+            )
+        )
+        return Response(IncomingReminderSerializer(_reminder(reminder)).data)
+
+    @_handling_schema(
+        IncomingCloseSerializer,
+        conflict="Not a handled 办件 (or an accepted one), or still being handled.",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """办结: the office records the result once the departments have reported (or of an
+        accepted 办件 it settles itself). A 请示 or a 函 closed without a linked reply needs
+        ``no_reply_reason``."""
+        document = self._office_document(pk)
+        sent = IncomingCloseSerializer(data=request.data)
+        sent.is_valid(raise_exception=True)
+        data = sent.validated_data
+        _run(
+            lambda: handling.close(
+                actor=request.user,
+                document=document,
+                expected_version=data["version"],
+                result=data["result"],
+                no_reply_reason=data["no_reply_reason"],
+            )
+        )
+        return self._answer(request, pk)
+
+    @extend_schema(responses={200: IncomingReceiptsSerializer, 404: NOT_VISIBLE}, tags=TAGS)
+    @action(detail=True, methods=["get"])
+    def receipts(self, request, pk=None):
+        """Read receipts, for the general office (as its page): every reader it was sent (分送)
+        or circulated (传阅) to, unread first, with when it reached them (null while waiting
+        for their turn), when they read it and their 批示."""
+        document = self._office_document(pk)
+        audit_read(request.user, document, page="receipts", via="api")
+        readings = selectors_incoming.readings_of(document)
+        totals = {
+            "sent": sum(1 for r in readings if r.sent_at is not None),
+            "read": sum(1 for r in readings if r.read_at is not None),
+        }
+        return Response(
+            IncomingReceiptsSerializer(
+                {"totals": totals, "readings": [_receipt(r) for r in readings]}
+            ).data
         )

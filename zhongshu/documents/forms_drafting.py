@@ -132,6 +132,8 @@ class DocumentForm(forms.Form):
     """Every element of an outgoing document that the drafter writes (条例 §9, issue 4 item 1)."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # 答复 or 转发: the incoming document this draft answers or passes on (its id).
+    answers = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     text_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     department = forms.ChoiceField(
@@ -311,6 +313,46 @@ class DocumentForm(forms.Form):
         }
 
     @classmethod
+    def initial_for_answer(cls, user, incoming, *, forward: bool, names: dict) -> dict:
+        """A new draft answering (批复 or 复函) or forwarding (转发) an incoming document: the kind,
+        the title and the first words written as offices write them, the sender as the main
+        recipient of a reply."""
+        initial = cls.initial_for_new(user)
+        initial["answers"] = incoming.pk
+        subject = incoming.title
+        if subject.startswith("关于"):
+            subject = subject[2:]
+        for ending in ("的请示", "的函", "的通知", "的报告", "的意见"):
+            if subject.endswith(ending):
+                subject = subject[: -len(ending)]
+                break
+        numbered = f"（{incoming.source_number}）" if incoming.source_number else ""
+        if forward:
+            title = incoming.title
+            initial |= {
+                "kind": Kind.NOTICE,
+                "title": f"关于转发{incoming.source_name}《{title}》的通知",
+                "forwarded_title": title,
+                "body": f"现将{incoming.source_name}《{title}》{numbered}转发给你们，"
+                "请结合实际，认真贯彻执行。",
+            }
+            return initial
+        reply = incoming.kind == Kind.REQUEST
+        word = "批复" if reply else "复函"
+        organ = f"o:{incoming.source_organ_id}" if incoming.source_organ_id else ""
+        if organ in names:
+            initial["main_recipients"] = [organ]
+        else:
+            initial["main_recipients_other"] = incoming.source_name
+        initial |= {
+            "kind": Kind.REPLY if reply else Kind.LETTER,
+            "title": f"关于{subject}的{word}",
+            "body": f"{incoming.source_name}：\n你单位《{incoming.title}》{numbered}收悉。"
+            f"经研究，现{'批复' if reply else '函复'}如下：",
+        }
+        return initial
+
+    @classmethod
     def initial_for(cls, document, names: dict) -> dict:
         initial = {
             "version": document.version,
@@ -409,6 +451,7 @@ class DocumentForm(forms.Form):
             "note": data.get("note", ""),
             "printed_by": data.get("printed_by", ""),
             "forwarded_title": data.get("forwarded_title", ""),
+            "answers": data.get("answers"),
             "important": data.get("important", False),
             "disclosure": data.get("disclosure") or Disclosure.PUBLIC,
             "disclosure_reason": data.get("disclosure_reason", ""),

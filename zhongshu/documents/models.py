@@ -319,6 +319,15 @@ class OutgoingDocument(BaseModel):
     )
     text_version = models.PositiveIntegerField(_("text version"), default=1)
     findings_errors = models.PositiveSmallIntegerField(default=0)  # proofreading, last run
+    # 答复 or 转发: the incoming document this one answers (批复, 复函) or passes on.
+    answers = models.ForeignKey(
+        "documents.IncomingDocument",
+        verbose_name=_("answers or forwards"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answered_by",
+    )
     findings_warnings = models.PositiveSmallIntegerField(default=0)
     # 签发: who signed, when, and the SHA-256 of the signed text (定稿). 成文日期 = issued_on.
     signed_by = models.ForeignKey(
@@ -632,10 +641,14 @@ class OfficeTypo(BaseModel):
 
 # The incoming half (issue 5) lives in its own module; imported here so Django finds it.
 from .models_incoming import (  # noqa: E402, F401
+    AssignmentState,
     DeadlineSource,
     Handling,
+    IncomingAssignment,
     IncomingCounter,
     IncomingDocument,
     IncomingReading,
+    IncomingReminder,
     IncomingState,
+    ReadingPurpose,
 )

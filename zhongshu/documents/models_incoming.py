@@ -32,6 +32,7 @@ class IncomingState(models.TextChoices):
     PROPOSING = "proposing", _("Proposal by the office (拟办)")
     INSTRUCTING = "instructing", _("Instruction by a leader (批办)")
     HANDLING = "handling", _("Being handled (承办)")
+    HANDLED = "handled", _("Handled, to close (待办结)")
     DONE = "done", _("Completed (办结)")
     FILED = "filed", _("Filed (归档)")
 
@@ -143,6 +144,44 @@ class IncomingDocument(BaseModel):
     )
     return_reasons = models.JSONField(_("reasons for returning it"), default=list, blank=True)
     return_note = models.TextField(_("note to the sender"), blank=True)
+    # 拟办 (or 分办 by the office): which leader instructs, which departments handle it
+    # (IncomingAssignment), and the office's proposal as written on the 收文处理单.
+    proposal = models.TextField(_("proposal (拟办意见)"), blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader to instruct (批办)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    settled_by_office = models.BooleanField(
+        _("sent on by the office (分办)"),
+        default=False,
+        help_text=_("A routine matter the office sent to departments itself, without 拟办."),
+    )
+    # 办结 and 归档
+    result = models.TextField(_("result (办理结果)"), blank=True)
+    no_reply_reason = models.TextField(_("why no reply was sent"), blank=True)
+    closed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("incoming document")
@@ -185,9 +224,16 @@ def receipt_number(year: int, serial: int) -> str:
     return f"收〔{year}〕{serial}号"
 
 
+class ReadingPurpose(models.TextChoices):
+    READING = "reading", _("For information (分送)")
+    CIRCULATION = "circulation", _("Circulated to a leader (传阅)")
+
+
 class IncomingReading(models.Model):
-    """A 阅件 sent to one reader (分送, 条例 §24 step 4): when and by whom, and when they read it
-    (the read receipt)."""
+    """A 阅件 sent to one reader (分送, 条例 §24 step 4), or a 办件 circulated to a leader (传阅)
+    while it is handled: when and by whom, when they read it (the read receipt), and what they
+    wrote on it (a 批示). Circulated in turn, a reading waits (``sent_at`` empty) until the one
+    before it is read."""
 
     document = models.ForeignKey(
         IncomingDocument, on_delete=models.CASCADE, related_name="readings"
@@ -198,7 +244,13 @@ class IncomingReading(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    sent_at = models.DateTimeField(_("sent at"))
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=ReadingPurpose.choices, default=ReadingPurpose.READING
+    )
+    turn = models.PositiveSmallIntegerField(
+        _("turn"), default=0, help_text=_("0: read in parallel; 1, 2…: read in this order.")
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),
@@ -206,6 +258,8 @@ class IncomingReading(models.Model):
         related_name="+",
     )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    comment = models.TextField(_("instruction (批示)"), blank=True)
+    commented_at = models.DateTimeField(_("instruction given at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reading of an incoming document")
@@ -216,3 +270,86 @@ class IncomingReading(models.Model):
         indexes = [
             models.Index(fields=["person", "read_at", "-document"], name="incoming_reader_idx"),
         ]
+
+
+class AssignmentState(models.TextChoices):
+    HANDLING = "handling", _("Being handled")
+    REPORTED = "reported", _("Result reported")
+    SENT_BACK = "sent_back", _("Sent back to the office (退办)")
+
+
+class IncomingAssignment(models.Model):
+    """One department's part in handling a 办件 (承办): the lead department or a co-department,
+    the result it reports, or its reason for sending the document back (退办)."""
+
+    document = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, related_name="assignments"
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead = models.BooleanField(_("lead department (主办)"), default=False)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=AssignmentState.choices,
+        default=AssignmentState.HANDLING,
+    )
+    assigned_at = models.DateTimeField(_("assigned at"))
+    result = models.TextField(_("result"), blank=True)
+    reason = models.TextField(_("reason for sending it back"), blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("department handling an incoming document")
+        verbose_name_plural = _("departments handling incoming documents")
+        ordering = ["-lead", "assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "department"], name="incoming_assignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(lead=True) & ~Q(state="sent_back"),
+                name="incoming_one_lead_department",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "state", "-document"], name="incoming_assign_idx"),
+        ]
+
+
+class IncomingReminder(models.Model):
+    """A 催办: who was reminded of a document's handling, by whom, when and with what note; the
+    printable 催办单 shows it."""
+
+    document = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    # [{"id": …, "name": …, "step": …}] as they were when reminded (names change, people leave).
+    recipients = models.JSONField(_("reminded"), default=list)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder (催办)")
+        verbose_name_plural = _("reminders (催办)")
+        ordering = ["document", "sent_at", "pk"]

@@ -8,7 +8,7 @@ from zhongshu.core.files import register_owner
 from zhongshu.search import registry as search_registry
 from zhongshu.workflow.registry import register_subject
 
-from . import rules, selectors, selectors_incoming, services
+from . import rules, selectors, selectors_incoming, services, services_incoming_handling
 from .models import IncomingDocument, IncomingState, OutgoingDocument, State
 from .services_incoming import SEARCH_KIND as SEARCH_KIND_INCOMING
 
@@ -138,6 +138,38 @@ def register() -> None:
         document=search_document,
         all_objects=lambda: OutgoingDocument.objects.filter(deleted_at__isnull=True).iterator(),
         unit_ids=lambda user: [user.unit_id],
+    )
+    handling = services_incoming_handling
+    register_subject(
+        rules.INCOMING_KIND,
+        label=_("Incoming document"),
+        model=IncomingDocument,
+        title=lambda d: f"{d.receipt_number} {d.title}",
+        url=incoming_url,
+        classification=lambda d: d.classification,
+        can_view=selectors_incoming.can_view,
+        on_transition=handling.on_transition,
+        on_step=handling.on_step,
+        step_due=handling.step_due,
+        condition_fields={
+            "kind": _("Kind (文种)"),
+            "urgency": _("Urgency"),
+            "classification": _("Classification"),
+        },
+        assignee_sources={
+            handling.SOURCE_DIRECTOR: (
+                _("Head of the general office (拟办), unless the office sent it on (分办)"),
+                handling.office_director,
+            ),
+            handling.SOURCE_LEADER: (
+                _("The leader named at 拟办 to instruct (批办)"),
+                handling.instructing_leader,
+            ),
+            handling.SOURCE_DEPARTMENTS: (
+                _("Heads of the departments that handle it (承办)"),
+                handling.handling_heads,
+            ),
+        },
     )
     register_owner(
         rules.INCOMING_KIND,

@@ -7,9 +7,18 @@ from django.utils import timezone
 from zhongshu.core.rules import is_business_user
 from zhongshu.org.models import Department
 from zhongshu.search import services as search
+from zhongshu.workflow import selectors as workflow_selectors
 
 from . import rules
-from .models import IncomingDocument, IncomingReading, IncomingState
+from .models import (
+    AssignmentState,
+    IncomingAssignment,
+    IncomingDocument,
+    IncomingReading,
+    IncomingReminder,
+    IncomingState,
+    ReadingPurpose,
+)
 from .selectors import id_set
 from .services_incoming import SEARCH_KIND
 
@@ -42,6 +51,7 @@ OPEN_STATES = (
     IncomingState.PROPOSING,
     IncomingState.INSTRUCTING,
     IncomingState.HANDLING,
+    IncomingState.HANDLED,
 )
 FILTER_COLUMNS = (
     ("state", "state"),
@@ -52,9 +62,10 @@ FILTER_COLUMNS = (
 
 
 def visible_incoming(user) -> QuerySet[IncomingDocument]:
-    """The incoming documents ``user`` may see: the general office sees every one of its unit,
-    a reader the ones sent to them (分送) — never above the user's clearance, deleted ones
-    never. (Handlers come with handling.)"""
+    """The incoming documents ``user`` may see: the general office sees every one of its unit;
+    anyone else those sent or circulated to them (分送, 传阅), those whose handling they took part
+    in (拟办, 批办, 承办), and those their department handles — never above the user's
+    clearance, deleted ones never."""
     if not is_business_user(user):
         return IncomingDocument.objects.none()
     live = IncomingDocument.objects.filter(
@@ -62,14 +73,31 @@ def visible_incoming(user) -> QuerySet[IncomingDocument]:
     )
     if rules.is_office(user):
         return live
-    return live.filter(pk__in=IncomingReading.objects.filter(person=user).values("document_id"))
+    # One set of ids, not an OR of subqueries (see selectors.visible_documents).
+    ids = (
+        IncomingReading.objects.filter(person=user, sent_at__isnull=False)
+        .order_by()
+        .values("document_id")
+        .union(
+            workflow_selectors.participated_subject_ids(user, rules.INCOMING_KIND).order_by(),
+            IncomingAssignment.objects.filter(
+                department__memberships__user=user,
+                department__memberships__deleted_at__isnull=True,
+            )
+            .exclude(state=AssignmentState.SENT_BACK)
+            .order_by()
+            .values("document_id"),
+            all=True,
+        )
+    )
+    return live.filter(pk__in=ids)
 
 
 def to_read(user) -> QuerySet[IncomingReading]:
     """The readings sent to ``user`` of documents they may see, unread first, newest first."""
     return (
         IncomingReading.objects.filter(
-            person=user, document__in=visible_incoming(user).values("pk")
+            person=user, sent_at__isnull=False, document__in=visible_incoming(user).values("pk")
         )
         .select_related("document", "sent_by")
         .order_by(F("read_at").asc(nulls_first=True), "-document_id")
@@ -106,7 +134,16 @@ def incoming_get_for(user, pk) -> IncomingDocument:
         raise Http404
     document = (
         visible_incoming(user)
-        .select_related("registered_by", "reviewed_by", "source_organ", "duplicate_of")
+        .select_related(
+            "unit",
+            "registered_by",
+            "reviewed_by",
+            "source_organ",
+            "duplicate_of",
+            "proposed_by",
+            "leader",
+            "closed_by",
+        )
         .filter(pk=int(pk))
         .first()
     )
@@ -138,6 +175,12 @@ def filtered_incoming(user, filters: dict) -> QuerySet[IncomingDocument]:
         rows = rows.filter(source_name__icontains=source)
     if filters.get("overdue"):
         rows = rows.filter(state__in=OPEN_STATES, deadline__lt=timezone.now())
+    if department := filters.get("department"):
+        rows = rows.filter(
+            pk__in=IncomingAssignment.objects.filter(department_id=department)
+            .exclude(state=AssignmentState.SENT_BACK)
+            .values("document_id")
+        )
     for name, column in FILTER_COLUMNS:
         if filters.get(name) not in (None, ""):
             rows = rows.filter(**{column: filters[name]})
@@ -169,3 +212,106 @@ def sources_of(user) -> list[str]:
     return list(
         visible_incoming(user).order_by().values_list("source_name", flat=True).distinct()[:200]
     )
+
+
+# --- Handling a 办件 ---------------------------------------------------------------------------
+
+
+def assignments_of(document) -> list[IncomingAssignment]:
+    """The departments handling it (承办), the lead first, with who reported."""
+    return list(
+        IncomingAssignment.objects.filter(document=document)
+        .select_related("department", "reported_by")
+        .order_by("-lead", "assigned_at", "pk")
+    )
+
+
+def circulation_of(document) -> list[IncomingReading]:
+    """The leaders it was circulated to (传阅), in turn order (parallel ones first), with their
+    read marks and 批示."""
+    return list(
+        IncomingReading.objects.filter(document=document, purpose=ReadingPurpose.CIRCULATION)
+        .select_related("person")
+        .order_by("turn", "sent_at", "pk")
+    )
+
+
+def instructions_of(document) -> list[IncomingReading]:
+    """Every reader's 批示 on it (分送 or 传阅), oldest first."""
+    return list(
+        IncomingReading.objects.filter(document=document)
+        .exclude(comment="")
+        .select_related("person")
+        .order_by("commented_at", "pk")
+    )
+
+
+def reminders_of(document) -> list[IncomingReminder]:
+    return list(
+        IncomingReminder.objects.filter(document=document)
+        .select_related("sent_by")
+        .order_by("sent_at", "pk")
+    )
+
+
+def reminder_get(document, pk) -> IncomingReminder:
+    """One 催办 of a document the caller may already see, or 404."""
+    if not str(pk).isdigit():
+        raise Http404
+    reminder = (
+        IncomingReminder.objects.filter(document=document, pk=int(pk))
+        .select_related("sent_by")
+        .first()
+    )
+    if reminder is None:
+        raise Http404
+    return reminder
+
+
+def handling_runs(document) -> list[dict]:
+    """Each pass of the document through the handling route, with its record (办理记录) and,
+    while live, who holds it now and since when."""
+    result = []
+    for run in workflow_selectors.runs_of(rules.INCOMING_KIND, document.pk):
+        holders = workflow_selectors.open_holders(run) if run.is_live else []
+        result.append(
+            {"run": run, "record": workflow_selectors.handling_record(run), "holders": holders}
+        )
+    return result
+
+
+def live_handling(document_ids) -> dict:
+    """For a page of documents: ``{id: (run, [open items])}`` of those being handled — "where
+    is it now" in the list (two queries whatever the page size)."""
+    return workflow_selectors.live_runs_with_holders(rules.INCOMING_KIND, document_ids)
+
+
+# The engine's verbs that carry someone's opinion on the document (the 收文处理单 prints them).
+OPINION_VERBS = (
+    "approve",
+    "comment",
+    "reject",
+    "return_previous",
+    "return_to_step",
+    "return_to_drafter",
+)
+
+
+def sheet(document) -> dict:
+    """Everything the 收文处理单 prints: the 拟办意见, every 批示 (批办 and 传阅) in order, the
+    承办 results and the 传阅 marks."""
+    runs = handling_runs(document)
+    opinions = [
+        event
+        for entry in runs
+        for event in entry["record"]
+        if event.verb in OPINION_VERBS and event.opinion
+    ]
+    return {
+        "runs": runs,
+        "opinions": opinions,
+        "assignments": assignments_of(document),
+        "circulation": circulation_of(document),
+        "instructions": instructions_of(document),
+        "reminders": reminders_of(document),
+    }

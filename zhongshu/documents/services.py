@@ -268,6 +268,7 @@ def draft_create(
         errors.update(error.message_dict)
         content = {}
     handling = _clean_handling(data, errors, unit_id=actor.unit_id)
+    answers = _answers(actor, data.get("answers"), errors)
     dept = _department_of(actor, department)
     if dept is None:
         errors["department"] = _("You hold no post in a department of this unit.")
@@ -278,6 +279,7 @@ def draft_create(
         department=dept,
         drafter=actor,
         idempotency_key=key,
+        answers=answers,
         **content,
         **handling,
     )
@@ -289,10 +291,31 @@ def draft_create(
             raise
         return OutgoingDocument.objects.get(drafter=actor, idempotency_key=key)
     _version(document, actor=actor, reason=_("First draft"))
-    audit.record("documents.drafted", actor=actor, obj=document, **_audit_fields(document))
+    audit.record(
+        "documents.drafted",
+        actor=actor,
+        obj=document,
+        detail={"answers": answers.pk} if answers else {},
+        **_audit_fields(document),
+    )
     reindex(document)
     _after_text_change(document)
     return document
+
+
+def _answers(actor, value, errors: dict):
+    """The incoming document a new draft answers or forwards (答复, 转发): one ``actor`` may see,
+    or an error — never a hint that an unseen one exists."""
+    if value in (None, ""):
+        return None
+    from .selectors_incoming import visible_incoming  # it builds on this module
+
+    incoming = None
+    if str(value).isdigit() and len(str(value)) < 16:
+        incoming = visible_incoming(actor).filter(pk=int(value)).first()
+    if incoming is None:
+        errors["answers"] = _("The incoming document to answer was not found.")
+    return incoming
 
 
 def _audit_fields(document) -> dict:

@@ -467,16 +467,47 @@ def tell_readers(document_id: int, reader_ids: list[int], actor_id: int) -> int:
         )
 
 
+@transaction.atomic
 def mark_read(user, document) -> bool:
     """A reader opened the document: their reading is read (the read receipt). One UPDATE, and
-    only the first time. Returns whether anything was marked."""
+    only the first time; a document circulated in turn then goes on to the next reader.
+    Returns whether anything was marked."""
     if not getattr(user, "pk", None):
         return False
-    return bool(
+    reading = (
         IncomingReading.objects.filter(
-            document_id=document.pk, person_id=user.pk, read_at__isnull=True
-        ).update(read_at=timezone.now())
+            document_id=document.pk, person_id=user.pk, read_at__isnull=True, sent_at__isnull=False
+        )
+        .only("pk", "turn")
+        .first()
     )
+    if reading is None:
+        return False
+    marked = IncomingReading.objects.filter(pk=reading.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if marked:
+        pass_on(document.pk, reading, user.pk)
+    return bool(marked)
+
+
+def pass_on(document_id: int, reading: IncomingReading, actor_id: int) -> None:
+    """After a reader in turn (传阅 in order) has read it, the next one waiting gets it; told
+    after the commit."""
+    if reading.turn <= 0:
+        return
+    following = (
+        IncomingReading.objects.select_for_update()
+        .filter(document_id=document_id, turn__gt=reading.turn, sent_at__isnull=True)
+        .order_by("turn")
+        .first()
+    )
+    if following is None:
+        return
+    following.sent_at = timezone.now()
+    following.save(update_fields=["sent_at"])
+    person = following.person_id
+    transaction.on_commit(lambda: tasks.tell_readers(document_id, [person], actor_id))
 
 
 def reason_labels(document: IncomingDocument) -> list[str]:

@@ -5,7 +5,9 @@ own list."""
 from django.urls import path
 
 from . import views_incoming as views
+from . import views_incoming_handling as handling
 from . import views_incoming_list as lists
+from . import views_incoming_print as prints
 
 urlpatterns = [
     path("incoming/", lists.incoming_list, name="incoming_list"),
@@ -21,4 +23,20 @@ urlpatterns = [
         name="incoming_return_notice",
     ),
     path("incoming/<int:pk>/send/", views.incoming_send, name="incoming_send"),
+    # Handling a 办件
+    path("incoming/<int:pk>/start/", handling.incoming_start, name="incoming_start"),
+    path("incoming/<int:pk>/propose/", handling.incoming_propose, name="incoming_propose"),
+    path("incoming/<int:pk>/instruct/", handling.incoming_instruct, name="incoming_instruct"),
+    path("incoming/<int:pk>/report/", handling.incoming_report, name="incoming_report"),
+    path("incoming/<int:pk>/send-back/", handling.incoming_send_back, name="incoming_send_back"),
+    path("incoming/<int:pk>/circulate/", handling.incoming_circulate, name="incoming_circulate"),
+    path("incoming/<int:pk>/comment/", handling.incoming_comment, name="incoming_comment"),
+    path("incoming/<int:pk>/remind/", handling.incoming_remind, name="incoming_remind"),
+    path("incoming/<int:pk>/close/", handling.incoming_close, name="incoming_close"),
+    path("incoming/<int:pk>/sheet/", prints.incoming_sheet, name="incoming_sheet"),
+    path(
+        "incoming/<int:pk>/reminders/<int:reminder>/",
+        prints.incoming_reminder_sheet,
+        name="incoming_reminder_sheet",
+    ),
 ]

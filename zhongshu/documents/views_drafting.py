@@ -233,8 +233,32 @@ def document_export(request):
 # --- Drafting ---------------------------------------------------------------------------------
 
 
-def _form_page(request, form, *, document=None, status=200, stale=None):
-    context = {"form": form, "document": document, "stale": stale}
+def _answering(request):
+    """The incoming document named by ``?answers=`` that the user may see, else None."""
+    from .selectors_incoming import visible_incoming
+
+    value = request.GET.get("answers", "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 15:
+        return None
+    return visible_incoming(request.user).filter(pk=int(value)).first()
+
+
+def _answered(user, document):
+    """The incoming document this one answers or forwards, when ``user`` may see it."""
+    if not document.answers_id:
+        return None
+    from .selectors_incoming import visible_incoming
+
+    return (
+        visible_incoming(user)
+        .filter(pk=document.answers_id)
+        .only("pk", "year", "serial", "title")
+        .first()
+    )
+
+
+def _form_page(request, form, *, document=None, status=200, stale=None, answering=None):
+    context = {"form": form, "document": document, "stale": stale, "answering": answering}
     return render(request, "documents/form.html", context, status=status)
 
 
@@ -243,7 +267,16 @@ def _form_page(request, form, *, document=None, status=200, stale=None):
 def document_create(request):
     if request.method == "GET":
         form = DocumentForm(initial=DocumentForm.initial_for_new(request.user), user=request.user)
-        return _form_page(request, form)
+        answering = _answering(request)
+        if answering is not None:
+            # 答复 or 转发 of an incoming document (issue 5 item 7), started from its page.
+            form.initial = DocumentForm.initial_for_answer(
+                request.user,
+                answering,
+                forward=request.GET.get("as") == "forward",
+                names=form.directory_names,
+            )
+        return _form_page(request, form, answering=answering)
     form = DocumentForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -478,6 +511,7 @@ def _detail_page(request, document, *, status=200, joint_form=None):
         "countersign_names": [
             departments[pk] for pk in document.countersign_departments or [] if pk in departments
         ],
+        "answering": _answered(user, document),
         "can_edit": services.may_edit(user, document),
         "can_submit": document.drafter_id == user.pk
         and document.state in (State.DRAFT, State.RETURNED),

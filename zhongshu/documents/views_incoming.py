@@ -151,7 +151,9 @@ def _receipts(document) -> dict:
     }
 
 
-def _detail_page(request, document, *, status=200, failed=None, return_form=None):
+def _detail_page(
+    request, document, *, status=200, failed=None, return_form=None, handling_forms=None
+):
     """The page; ``failed`` is a 初审 form refused (its reasons shown at the top),
     ``return_form`` the 退文 form opened in the 初审 panel. The 初审, 分送 and readers' panels
     are the office's; a reader sees the document and when it was sent to them."""
@@ -188,6 +190,9 @@ def _detail_page(request, document, *, status=200, failed=None, return_form=None
         context["my_reading"] = (
             selectors_incoming.to_read(user).filter(document_id=document.pk).first()
         )
+    from .views_incoming_handling import handling_context  # it builds on this module
+
+    context |= handling_context(request, document, handling_forms)
     return render(request, "documents/incoming_detail.html", context, status=status)
 
 

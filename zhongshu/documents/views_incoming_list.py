@@ -25,6 +25,7 @@ from zhongshu.core.excel import workbook_response
 from . import rules, selectors_incoming
 from .forms_incoming import IncomingFilterForm
 from .models import IncomingDocument, IncomingState
+from .services_incoming_handling import IN_HANDLING
 from .view_steps import audit_read
 
 PAGE_SIZE = 20
@@ -32,7 +33,7 @@ COUNT_CAP = selectors_incoming.LIST_COUNT_CAP
 EXPORT_CAP = 10_000
 OBJECT_TYPE = "documents.incomingdocument"
 # Filters kept behind "More filters"; the folded part opens when one of them is in use.
-FOLDED_FILTERS = ("source", "classification")
+FOLDED_FILTERS = ("source", "classification", "department")
 
 office_page = require(rules.is_office)
 
@@ -72,6 +73,17 @@ def _mark_progress(rows) -> None:
         document.progress = progress.get(document.pk)
 
 
+def _mark_holders(rows) -> None:
+    """``holders`` (the open items: who, which step, since when) on each 办件 being handled —
+    "where is it now" — and nothing on the others: two queries for the whole page, none when
+    no row is being handled."""
+    handled = [d.pk for d in rows if d.state in IN_HANDLING]
+    live = selectors_incoming.live_handling(handled) if handled else {}
+    for document in rows:
+        entry = live.get(document.pk)
+        document.holders = entry[1] if entry else []
+
+
 @never_cache
 @office_page
 @require_GET
@@ -87,6 +99,7 @@ def incoming_list(request):
     now = timezone.now()
     _mark_deadlines(page, now)
     _mark_progress(page)
+    _mark_holders(page)
     query = _list_query(request)
     # A count capped at COUNT_CAP + 1 rows: never COUNT(*) over the whole table.
     count = rows.values("pk")[: COUNT_CAP + 1].count()

@@ -22,6 +22,8 @@ class Event(models.TextChoices):
     OVERDUE = "work.overdue", _("Item overdue")
     DECIDED = "work.decided", _("Decision on my item")
     CC = "work.cc", _("Copy for my information")
+    REMINDED = "work.reminded", _("Reminder (催办) to act on an item")
+    INSTRUCTED = "work.instructed", _("New instruction (批示) on a document")
 
 
 class Channel(models.TextChoices):

@@ -18,6 +18,8 @@ TEMPLATES = {
     "work.overdue": gettext_lazy("Overdue: %(title)s"),
     "work.decided": gettext_lazy("Decision on your item: %(title)s"),
     "work.cc": gettext_lazy("For your information: %(title)s"),
+    "work.reminded": gettext_lazy("Reminder (催办): %(title)s"),
+    "work.instructed": gettext_lazy("New instruction (批示) on: %(title)s"),
 }
 NEUTRAL = {
     "work.assigned": gettext_lazy("You have a new item to handle."),
@@ -25,6 +27,8 @@ NEUTRAL = {
     "work.overdue": gettext_lazy("You have an overdue item."),
     "work.decided": gettext_lazy("There is a decision on your item."),
     "work.cc": gettext_lazy("You have a new item for your information."),
+    "work.reminded": gettext_lazy("You are reminded (催办) of an item to act on."),
+    "work.instructed": gettext_lazy("There is a new instruction (批示) on a document."),
 }
 FALLBACK = gettext_lazy("Notification: %(title)s")
 FALLBACK_NEUTRAL = gettext_lazy("You have a new notification.")

@@ -332,3 +332,33 @@ def colleague_candidates(user, *, q: str = "", pk=None, limit: int = 20) -> tupl
         ).order_by("full_name", "pk")[: limit + 1]
     )
     return rows[:limit], len(rows) > limit
+
+
+def unit_leaders(unit_id) -> list[User]:
+    """The unit's leaders (领导班子): active people with a live post in a leader position, by the
+    position's rank, each once."""
+    posts = (
+        Membership.objects.filter(
+            department__unit_id=unit_id,
+            deleted_at__isnull=True,
+            position__is_leader=True,
+            user__is_active=True,
+            user__closed_at__isnull=True,
+        )
+        .select_related("user", "position")
+        .order_by("position__rank", "sort_order", "id")
+    )
+    seen: dict[int, User] = {}
+    for post in posts:
+        seen.setdefault(post.user_id, post.user)
+    return list(seen.values())
+
+
+def general_office_heads(unit_id) -> list[User]:
+    """The head of the unit's general office (办公室主任), as a list (empty when none is set)."""
+    office = (
+        Department.objects.filter(unit_id=unit_id, is_general_office=True, deleted_at__isnull=True)
+        .select_related("head")
+        .first()
+    )
+    return [office.head] if office and office.head_id else []

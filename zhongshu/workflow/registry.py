@@ -26,6 +26,11 @@ class Subject:
     # name -> (label, (obj) -> iterable of users): people the subject itself names, e.g. the
     # heads of the departments a draft asks to countersign (AssigneeRule.SUBJECT).
     assignee_sources: dict = field(default_factory=dict)
+    # (obj, step, actor) -> None: a step started (e.g. to show which step the subject is at).
+    on_step: Callable | None = None
+    # (obj, step) -> datetime or None: the subject's own deadline for a step, before the
+    # step's working days (e.g. an incoming document's deadline for its 承办 step).
+    step_due: Callable | None = None
 
     def get(self, pk):
         return self.model._default_manager.get(pk=pk)
@@ -46,6 +51,8 @@ def register_subject(
     on_transition: Callable | None = None,
     condition_fields: dict | None = None,
     assignee_sources: dict | None = None,
+    on_step: Callable | None = None,
+    step_due: Callable | None = None,
 ) -> Subject:
     subject = Subject(
         kind=kind,
@@ -58,6 +65,8 @@ def register_subject(
         on_transition=on_transition,
         condition_fields=dict(condition_fields or {}),
         assignee_sources=dict(assignee_sources or {}),
+        on_step=on_step,
+        step_due=step_due,
     )
     _registry[kind] = subject
     return subject

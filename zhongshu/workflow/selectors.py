@@ -382,3 +382,36 @@ def live_runs_with_holders(kind: str, subject_ids) -> dict:
     for item in items:
         holders.setdefault(item.run_id, []).append(item)
     return {subject: (run, holders.get(run.pk, [])) for subject, run in runs.items()}
+
+
+def decided_with_key(kind: str, subject_id, user, key: str) -> bool:
+    """Whether ``user`` already decided on a run of the subject with this idempotency key (a
+    form or request sent twice): the module answers as the first time."""
+    if not key:
+        return False
+    return RunEvent.objects.filter(
+        run__kind=kind, run__subject_id=subject_id, actor=user, idempotency_key=str(key)[:64]
+    ).exists()
+
+
+def handed_over_by(item: WorkItem, *, hops: int = 5) -> list[int]:
+    """Who passed ``item`` on to its holder (转交, or 加签 before them), nearest first, following
+    a chain of hand-overs at the same step: a module can tell whom the holder stands in for."""
+    chain, person = [], item.assignee_id
+    for _hop in range(hops):
+        giver = (
+            RunEvent.objects.filter(
+                run_id=item.run_id,
+                step_order=item.step_order,
+                verb__in=(Decision.TRANSFER, Decision.ADD_SIGNER_BEFORE),
+                params__to_user=person,
+            )
+            .order_by("-at", "-id")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+        if giver is None or giver in chain:
+            break
+        chain.append(giver)
+        person = giver
+    return chain

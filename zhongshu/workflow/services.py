@@ -224,7 +224,11 @@ def _steps(run: Run) -> list[RouteStep]:
     return list(run.route.steps.select_related("person").order_by("order"))
 
 
-def _due(step: RouteStep):
+def _due(step: RouteStep, ctx: "_Ctx | None" = None):
+    if ctx is not None and ctx.spec.step_due is not None:
+        due = ctx.spec.step_due(ctx.subject, step)
+        if due is not None:
+            return due
     if not step.due_working_days:
         return None
     from zhongshu.core.calendar import add_working_days
@@ -301,7 +305,7 @@ def _advance(ctx: _Ctx, *, start_at: int) -> None:
 
 def _start_step(ctx: _Ctx, step: RouteStep, people: list) -> None:
     run = ctx.run
-    due_at = _due(step)
+    due_at = _due(step, ctx)
     flags = {"read_only": step.read_only, "batch_allowed": step.batch_allowed}
     items = [_new_item(ctx, step.order, step.name, p, due_at=due_at, flags=flags) for p in people]
     run.current_step = step.order
@@ -310,6 +314,8 @@ def _start_step(ctx: _Ctx, step: RouteStep, people: list) -> None:
     run.state = RunState.RUNNING
     run.save(update_fields=["current_step", "current_step_name", "due_at", "state", "updated_at"])
     _event(run, "step_started", step=step, assignees=[i.assignee_id for i in items])
+    if ctx.spec.on_step is not None:
+        ctx.spec.on_step(ctx.subject, step, ctx.actor)
     _notify("work.assigned", [i.assignee for i in items], run, actor=ctx.actor)
     cc = list(step.cc.all())
     for user in _active(cc):
@@ -586,7 +592,9 @@ def decide(
 
 def _restart(ctx: _Ctx, order: int) -> None:
     step = next(s for s in _steps(ctx.run) if s.order == order)
-    people = resolve(step, submitter=ctx.run.submitter, unit=ctx.run.unit)
+    people = resolve(
+        step, submitter=ctx.run.submitter, unit=ctx.run.unit, kind=ctx.run.kind, subject=ctx.subject
+    )
     people = [p for p in people if p.pk != ctx.run.submitter_id] or _general_office_head(
         ctx.run.unit_id
     )
@@ -670,6 +678,13 @@ def withdraw(*, actor, run: Run) -> Run:
         raise TooLate(_("This approval has already ended."))
     if run.state == RunState.RUNNING and has_decisions(run):
         raise TooLate(_("Someone has already acted on it; it can no longer be withdrawn."))
+    _end(ctx, actor)
+    _audit("workflow.withdraw", actor=actor, run=run)
+    return run
+
+
+def _end(ctx: _Ctx, actor) -> None:
+    run = ctx.run
     WorkItem.objects.filter(run=run, state=ItemState.OPEN).update(
         state=ItemState.CANCELLED, decided_by=actor, decided_at=timezone.now()
     )
@@ -681,8 +696,20 @@ def withdraw(*, actor, run: Run) -> Run:
     run.save()
     _event(run, "withdrawn", actor=actor)
     _callback(run, ctx.subject, "withdrawn", actor)
-    _audit("workflow.withdraw", actor=actor, run=run)
-    return run
+
+
+@transaction.atomic
+def take_back(*, actor, run: Run) -> Run:
+    """The subject's module ends a run that came back to it (returned), whoever submitted it:
+    e.g. the general office takes back an incoming document a department sent back (退办) to
+    send it on afresh. The module decides who may; the run must be returned."""
+    ctx = _lock(run.pk)
+    ctx.actor = actor
+    if ctx.run.state != RunState.RETURNED:
+        raise TooLate(_("This approval is not waiting to be resubmitted."))
+    _end(ctx, actor)
+    _audit("workflow.take_back", actor=actor, run=ctx.run)
+    return ctx.run
 
 
 # --- Copies (抄送) --------------------------------------------------------------------------
