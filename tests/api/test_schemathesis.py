@@ -73,6 +73,7 @@ def fresh_token(user) -> dict:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.fuzz
 @schema.parametrize()
 @settings(
     max_examples=25,

@@ -22,10 +22,14 @@ from zhongshu.core.models import Attachment, AuditEvent, Classification, StoredF
 
 
 def make_zip(members: dict[str, bytes], *, infos=()) -> bytes:
+    """The same bytes every time (a fixed member date): the samples are test parameters, which
+    every parallel test process must collect alike."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
-            archive.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
         for info, data in infos:
             archive.writestr(info, data)
     return buffer.getvalue()

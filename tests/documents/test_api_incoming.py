@@ -801,6 +801,7 @@ fuzzed = schemathesis.pytest.from_fixture("incoming_schema").include(
 )
 
 
+@pytest.mark.fuzz
 @fuzzed.parametrize()
 @settings(
     max_examples=15,

@@ -430,7 +430,8 @@ def test_the_list_takes_a_constant_number_of_queries(
     _varied(office_clerk, 5)
     login_as(office_clerk)
     client.get(LIST)  # warm the session
-    with django_assert_max_num_queries(15) as few:
+    # 16 on PostgreSQL: the filter bar's department choices are one query of their own.
+    with django_assert_max_num_queries(16) as few:
         client.get(LIST, {"q": "来文"})
     _varied(office_clerk, 35)
     with django_assert_max_num_queries(len(few.captured_queries)):
