@@ -187,6 +187,8 @@ PERMISSION_TABLE: dict[str, str] = {
     "documents:incoming_comment": "business",
     "documents:incoming_remind": "office",
     "documents:incoming_close": "office",
+    "documents:incoming_file": "office",  # 归档
+    "documents:incoming_archive": "office",  # the archival package (ZIP)
     # zhongshu/documents/api.py (issue 4 item 13): then the document's visibility (audited 404);
     # decisions go through api:work-item-decide
     "api:document-list": "business",

@@ -2,7 +2,8 @@
 organisation registers an incoming 函 for action and sends it to the office director, who
 proposes a deputy and two departments; the deputy instructs; the departments report while the
 principal, to whom the office circulated it, reads it on a phone and adds a 批示; the office
-reminds the late department once, drafts the linked 复函 and completes it — under the CSP."""
+reminds the late department once, drafts the linked 复函, completes and files it — under the
+CSP."""
 
 from tests.e2e.conftest import sign_in
 from zhongshu.documents.models import (
@@ -143,5 +144,9 @@ def test_a_letter_for_action_goes_from_registration_to_completion(page, browser,
     document.refresh_from_db()
     assert document.state == IncomingState.DONE
     assert reply.title in page.inner_text("main")
+    _submit(page, "form[action$='/file/'] button[type=submit]")
+    document.refresh_from_db()
+    assert document.state == IncomingState.FILED
+    assert page.locator(f"a[href='/documents/incoming/{document.pk}/archive/']").count() == 1
     for browser_page in (page, director, deputy, lead, principal, co):
         assert browser_page.console_errors == []

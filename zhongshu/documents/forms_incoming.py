@@ -387,3 +387,9 @@ class CloseForm(forms.Form):
     result = _text_field(_("Result (办理结果)"), rows=3)
     no_reply_reason = _text_field(_("Why no reply is sent (if none is linked)"), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class FileForm(forms.Form):
+    """归档 of a completed document."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -644,6 +644,7 @@ from .models_incoming import (  # noqa: E402, F401
     AssignmentState,
     DeadlineSource,
     Handling,
+    IncomingArchive,
     IncomingAssignment,
     IncomingCounter,
     IncomingDocument,

@@ -353,3 +353,32 @@ class IncomingReminder(models.Model):
         verbose_name = _("reminder (催办)")
         verbose_name_plural = _("reminders (催办)")
         ordering = ["document", "sent_at", "pk"]
+
+
+class IncomingArchive(models.Model):
+    """归档 of a completed incoming document: its archival package (the files received, the
+    收文处理单, the handling record and the replies linked), stored once by its SHA-256 through
+    :mod:`zhongshu.core.files`; ``manifest`` is a copy of its ``metadata.json``."""
+
+    document = models.OneToOneField(
+        IncomingDocument, on_delete=models.PROTECT, related_name="archive_package"
+    )
+    stored_file = models.ForeignKey(
+        "core.StoredFile", verbose_name=_("stored file"), on_delete=models.PROTECT, related_name="+"
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    manifest = models.JSONField(_("metadata"), default=dict)
+    created_at = models.DateTimeField(_("filed at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("archival package of an incoming document")
+        verbose_name_plural = _("archival packages of incoming documents")
+
+    def __str__(self):
+        return self.sha256

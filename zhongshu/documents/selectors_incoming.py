@@ -12,6 +12,7 @@ from zhongshu.workflow import selectors as workflow_selectors
 from . import rules
 from .models import (
     AssignmentState,
+    IncomingArchive,
     IncomingAssignment,
     IncomingDocument,
     IncomingReading,
@@ -315,3 +316,71 @@ def sheet(document) -> dict:
         "instructions": instructions_of(document),
         "reminders": reminders_of(document),
     }
+
+
+# Steps whose opinions the sheet prints elsewhere: the 拟办 is the document's own proposal, and
+# a department's report or 退办 reason is its line under 承办情况.
+NOT_INSTRUCTIONS = ("office_director", "handling_heads")  # services_incoming_handling
+
+
+def _step_sources(runs) -> dict[tuple[int, int], str]:
+    """``{(route id, step order): source}`` of the routes the runs went through (one query)."""
+    return workflow_selectors.step_sources({entry["run"].route_id for entry in runs})
+
+
+def _instructions(sheet: dict) -> list[dict]:
+    """领导批示: every opinion given at a step other than 拟办 and 承办 (the leader's 批办, and
+    any step the office added), and every reader's 批示 (传阅 or 分送) — oldest first."""
+    sources = _step_sources(sheet["runs"])
+    route_of = {entry["run"].pk: entry["run"].route_id for entry in sheet["runs"]}
+    rows = [
+        {
+            "text": event.opinion,
+            "person": event.actor,
+            "on_behalf_of": event.on_behalf_of,
+            "at": event.at,
+        }
+        for event in sheet["opinions"]
+        if sources.get((route_of.get(event.run_id), event.step_order), "") not in NOT_INSTRUCTIONS
+    ]
+    rows += [
+        {
+            "text": reading.comment,
+            "person": reading.person,
+            "on_behalf_of": None,
+            "at": reading.commented_at,
+        }
+        for reading in sheet["instructions"]
+    ]
+    # A 批示 without its time (none is written so today) goes last rather than failing.
+    return sorted(rows, key=lambda row: (row["at"] is None, row["at"] or 0))
+
+
+def _holders(sheet: dict) -> list:
+    """Who holds the document now, when it is still being handled (for 备注)."""
+    return [item for entry in sheet["runs"] for item in entry["holders"]]
+
+
+def sheet_context(document) -> dict:
+    """What the 收文处理单 shows (its print page and the archival package)."""
+    data = sheet(document)
+    return {
+        "document": document,
+        "catalogue_only": rules.classified(document.classification)
+        and not rules.may_hold_classified_text(),
+        "instructions": _instructions(data),
+        "assignments": data["assignments"],
+        "circulation": data["circulation"],
+        "reminders": data["reminders"],
+        "last_reminder": data["reminders"][-1] if data["reminders"] else None,
+        "holders": _holders(data),
+    }
+
+
+def archive_of(document):
+    """The document's archival package (归档), or None before it is filed."""
+    return (
+        IncomingArchive.objects.filter(document_id=document.pk)
+        .select_related("stored_file", "created_by")
+        .first()
+    )

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from zhongshu.core.calendar import end_of_day, is_working_day
 from zhongshu.core.i18n import stored_text
+from zhongshu.core.models import StaleVersionError
 from zhongshu.core.rules import is_business_user
 from zhongshu.org import selectors as org_selectors
 from zhongshu.workflow import selectors as workflow_selectors
@@ -831,3 +832,66 @@ def close(
     )
     reindex(document)
     return document
+
+
+def file_incoming(*, actor, document, expected_version: int):
+    """归档: build the archival package of a completed document, store it by its SHA-256 and
+    mark the document filed. As for outgoing documents (handling.document_file), the package is
+    built before the row is locked, from the version the office saw; the locked row must still
+    be at that version, or the filing is refused as stale."""
+    from django.core.files.storage import default_storage
+
+    from zhongshu.core.models import StoredFile
+
+    from . import archive, archive_incoming
+    from .models import IncomingArchive
+
+    _require_office(actor)
+    current = IncomingDocument.objects.select_related(
+        "unit", "registered_by", "reviewed_by", "proposed_by", "leader", "closed_by"
+    ).get(pk=document.pk)
+    refusal = _("Only a completed document can be filed (归档); this one is “%(state)s”.")
+    if current.state != IncomingState.DONE or current.deleted_at is not None:
+        raise DocumentError(refusal % {"state": current.get_state_display()})
+    if current.version != expected_version:
+        raise StaleVersionError
+    package = archive_incoming.build(current, actor=actor)
+    wrote = False
+    try:
+        with transaction.atomic():
+            locked = _locked(
+                current,
+                expected_version=expected_version,
+                states=(IncomingState.DONE,),
+                refusal=refusal,
+            )
+            stored, wrote = archive.store(package)
+            row = IncomingArchive.objects.create(
+                document=locked,
+                stored_file=stored,
+                sha256=package.sha256,
+                manifest=package.manifest,
+                created_at=timezone.now(),
+                created_by=actor,
+            )
+            locked.state, locked.filed_at = IncomingState.FILED, row.created_at
+            locked.save_versioned(actor=actor, expected_version=expected_version)
+            _audit(
+                "documents.incoming_filed",
+                actor=actor,
+                document=locked,
+                detail={
+                    "sha256": package.sha256,
+                    "size": package.size,
+                    "files": len(package.manifest["files"]),
+                },
+            )
+            reindex(locked)
+    except BaseException:
+        # Content we wrote whose row was rolled back would be an orphan in storage.
+        if wrote and not StoredFile.objects.filter(sha256=package.sha256).exists():
+            default_storage.delete(StoredFile.path_for(package.sha256))
+        raise
+    finally:
+        package.discard()
+    return row

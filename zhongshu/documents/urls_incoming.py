@@ -33,6 +33,8 @@ urlpatterns = [
     path("incoming/<int:pk>/comment/", handling.incoming_comment, name="incoming_comment"),
     path("incoming/<int:pk>/remind/", handling.incoming_remind, name="incoming_remind"),
     path("incoming/<int:pk>/close/", handling.incoming_close, name="incoming_close"),
+    path("incoming/<int:pk>/file/", handling.incoming_file, name="incoming_file"),
+    path("incoming/<int:pk>/archive/", handling.incoming_archive, name="incoming_archive"),
     path("incoming/<int:pk>/sheet/", prints.incoming_sheet, name="incoming_sheet"),
     path(
         "incoming/<int:pk>/reminders/<int:reminder>/",

@@ -11,21 +11,25 @@ the step is not theirs).
 """
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from zhongshu.core.views_files import download_response
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow.models import RunState
 
-from . import rules, selectors_incoming
+from . import archive_incoming, rules, selectors_incoming
 from . import services_incoming_handling as handling
 from .forms_incoming import (
     CirculateForm,
     CloseForm,
     CommentForm,
+    FileForm,
     InstructForm,
     ProposalForm,
     RemindForm,
@@ -34,7 +38,7 @@ from .forms_incoming import (
     StartForm,
 )
 from .models import Handling, IncomingState
-from .view_steps import STATUS_INVALID, attempt
+from .view_steps import STATUS_INVALID, attempt, audit_read
 from .views_incoming import _detail_page, _document, business_object, office_object
 
 STEP_SOURCES = {
@@ -133,6 +137,10 @@ def handling_context(request, document, forms: dict | None = None) -> dict:
         )
     if my_reading is not None and my_reading.sent_at is not None:
         context["comment_form"] = forms.get("comment") or CommentForm()
+    if office and action and document.state == IncomingState.DONE:
+        context["file_form"] = forms.get("file") or FileForm(initial={"version": document.version})
+    if office and document.state == IncomingState.FILED:
+        context["archive"] = selectors_incoming.archive_of(document)
     context["may_answer"] = (
         action
         and rules.may_draft(user)
@@ -384,3 +392,54 @@ def incoming_close(request, pk):
                 _("%(number)s is completed (办结).") % {"number": document.receipt_number},
             )
     return _refused(request, pk, "close", form, status)
+
+
+@never_cache
+@office_object
+@require_POST
+def incoming_file(request, pk):
+    """归档: the archival package of a completed document."""
+    document = _document(request, pk)
+    form = FileForm(request.POST)
+    status = STATUS_INVALID
+    if form.is_valid():
+        status, _row = attempt(
+            form,
+            lambda: handling.file_incoming(
+                actor=request.user,
+                document=document,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if status is None:
+            return _done(
+                request,
+                document,
+                _("%(number)s is filed (归档). The archival package is ready.")
+                % {"number": document.receipt_number},
+            )
+    return _refused(request, pk, "file", form, status)
+
+
+@never_cache
+@office_object
+@require_GET
+def incoming_archive(request, pk):
+    """The archival package as stored (a ZIP); a classified document's is an audited read."""
+    document = _document(request, pk)
+    package = selectors_incoming.archive_of(document)
+    if package is None:
+        raise Http404
+    stored = package.stored_file
+    try:
+        handle = default_storage.open(stored.storage_name, "rb")
+    except FileNotFoundError as exc:  # lost from storage: verify_files reports it
+        raise Http404 from exc
+    audit_read(request.user, document, **{"as": "archive", "sha256": package.sha256})
+    return download_response(
+        handle,
+        name=archive_incoming.file_name(document),
+        content_type=stored.content_type,
+        classification=document.classification,
+        size=stored.size,
+    )
