@@ -63,13 +63,18 @@ def test_a_letter_for_action_goes_from_registration_to_completion(page, browser,
     document = IncomingDocument.objects.get(source_number=NUMBER)
     detail = f"/documents/incoming/{document.pk}/"
     _submit(page, "form[action$='/accept/'] button[type=submit]")
+    # The panel that sends it on fits a phone screen.
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376
+    page.set_viewport_size({"width": 1366, "height": 768})
     _submit(page, "form[action$='/start/'] button[value=director]")
     document.refresh_from_db()
     assert document.state == IncomingState.PROPOSING
     assert "刘海涛" in page.inner_text("main")  # now with the office director
 
-    director = _as(browser, live_server, "office")
+    director = _as(browser, live_server, "office", phone=True)
     director.goto(detail)
+    assert director.evaluate("document.documentElement.scrollWidth") <= 376
     form = director.locator("form[action$='/propose/']")
     form.locator("textarea[name=text]").fill(
         "拟请李文华副局长阅示，食品生产监管科牵头，计划财务科协办。"
