@@ -91,3 +91,37 @@ def test_the_office_sends_a_reading_and_sees_the_receipt(page, browser, live_ser
     page.goto("/documents/incoming/?state=reading")
     assert f"1/{len(sent)}" in page.inner_text("#incoming-table")
     assert page.console_errors == []
+
+
+def test_a_reading_goes_to_fifty_readers_and_the_receipts_count_them(page):
+    """Issue 5 "Done when": a 阅件 sent to 50 readers, the receipts showing. Every department but
+    the leaders' is ticked; members not cleared for it would be named, none is here."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    unit = Department.objects.get(code="SPSC", deleted_at__isnull=True).unit
+    extra = Department.objects.create(unit=unit, name="专项整治工作专班", code="ZXZB")
+    for n in range(12):  # the demo unit alone has fewer than 50 readers
+        MembershipFactory(user=UserFactory(unit=unit, full_name=f"专班成员{n}"), department=extra)
+    departments = list(
+        Department.objects.filter(unit=unit, deleted_at__isnull=True).values_list("pk", flat=True)
+    )
+    sign_in(page, "office")
+    page.wait_for_url("**/")
+    _register_reading(page)
+    document = IncomingDocument.objects.get(source_number=NUMBER)
+    with page.expect_navigation():
+        page.click("form[action$='/accept/'] button[type=submit]")
+    page.goto(f"/documents/incoming/{document.pk}/send/")
+    for pk in departments:
+        page.check(f"input[name=departments][value='{pk}']")
+    with page.expect_navigation():
+        page.click("#send-form button.btn-primary[type=submit]")
+    sent = IncomingReading.objects.filter(document=document).count()
+    assert sent >= 50
+    # The sender is in the office, one of the departments: the page it lands on is their read.
+    read = IncomingReading.objects.filter(document=document, read_at__isnull=False).count()
+    assert read == 1
+    assert f"{read}/{sent}" in page.inner_text("#read-receipts")
+    page.goto("/documents/incoming/?state=reading")
+    assert f"{read}/{sent}" in page.inner_text("#incoming-table")
+    assert page.console_errors == []
