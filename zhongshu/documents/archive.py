@@ -24,6 +24,7 @@ import json
 import os
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -454,6 +455,28 @@ def build(document: OutgoingDocument, *, actor) -> Package:
         os.unlink(path)
         raise
     return Package(path=path, sha256=digest.hexdigest(), size=size, manifest=manifest)
+
+
+@contextmanager
+def keeping(package: Package):
+    """Around the transaction that files a document: yields a function storing the package (the
+    stored row) for the caller to record; content written by a transaction that then rolled back
+    is deleted (it would be an orphan in storage), and the temporary file goes in any case."""
+    wrote = False
+
+    def keep() -> StoredFile:
+        nonlocal wrote
+        stored, wrote = store(package)
+        return stored
+
+    try:
+        yield keep
+    except BaseException:
+        if wrote and not StoredFile.objects.filter(sha256=package.sha256).exists():
+            default_storage.delete(StoredFile.path_for(package.sha256))
+        raise
+    finally:
+        package.discard()
 
 
 def store(package: Package) -> tuple[StoredFile, bool]:

@@ -25,7 +25,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -34,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhongshu.core import audit
-from zhongshu.core.models import StaleVersionError, StoredFile
+from zhongshu.core.models import StaleVersionError
 from zhongshu.core.rules import is_business_user
 from zhongshu.workflow import services as workflow
 
@@ -629,50 +628,40 @@ def document_file(*, actor, document, expected_version: int) -> ArchivePackage:
     if current.version != expected_version:
         raise StaleVersionError
     package = archive.build(current, actor=actor)
-    wrote = False
-    try:
-        with transaction.atomic():
-            locked = _locked(
-                current,
-                expected_version=expected_version,
-                states=(State.DISTRIBUTED,),
-                refusal=refusal,
-            )
-            stored, wrote = archive.store(package)
-            row = ArchivePackage.objects.create(
-                document=locked,
-                stored_file=stored,
-                sha256=package.sha256,
-                manifest=package.manifest,
-                created_at=timezone.now(),
-                created_by=actor,
-            )
-            _advance(
-                locked,
-                State.FILED,
-                actor=actor,
-                milestone="filed",
-                sha256=package.sha256,
-                size=package.size,
-            )
-            _audit(
-                "documents.filed",
-                actor=actor,
-                document=locked,
-                detail={
-                    "sha256": package.sha256,
-                    "size": package.size,
-                    "files": len(package.manifest["files"]),
-                },
-            )
-            documents.reindex(locked)
-    except BaseException:
-        # Content we wrote whose row was rolled back would be an orphan in storage.
-        if wrote and not StoredFile.objects.filter(sha256=package.sha256).exists():
-            default_storage.delete(StoredFile.path_for(package.sha256))
-        raise
-    finally:
-        package.discard()
+    with archive.keeping(package) as keep, transaction.atomic():
+        locked = _locked(
+            current,
+            expected_version=expected_version,
+            states=(State.DISTRIBUTED,),
+            refusal=refusal,
+        )
+        row = ArchivePackage.objects.create(
+            document=locked,
+            stored_file=keep(),
+            sha256=package.sha256,
+            manifest=package.manifest,
+            created_at=timezone.now(),
+            created_by=actor,
+        )
+        _advance(
+            locked,
+            State.FILED,
+            actor=actor,
+            milestone="filed",
+            sha256=package.sha256,
+            size=package.size,
+        )
+        _audit(
+            "documents.filed",
+            actor=actor,
+            document=locked,
+            detail={
+                "sha256": package.sha256,
+                "size": package.size,
+                "files": len(package.manifest["files"]),
+            },
+        )
+        documents.reindex(locked)
     return row
 
 

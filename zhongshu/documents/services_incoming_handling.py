@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy
 from zhongshu.core.calendar import end_of_day, is_working_day
 from zhongshu.core.i18n import stored_text
 from zhongshu.core.models import StaleVersionError
-from zhongshu.core.rules import is_business_user
 from zhongshu.org import selectors as org_selectors
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow import services as workflow
@@ -39,6 +38,7 @@ from zhongshu.workflow.errors import WorkflowError
 from zhongshu.workflow.models import AssigneeRule, Decision, RunState, StepMode
 
 from . import rules
+from .handling import choose_recipients
 from .models import (
     AssignmentState,
     DeadlineSource,
@@ -616,20 +616,18 @@ def circulate(*, actor, document, expected_version: int, people, in_turn: bool =
         errors["people"] = _("Choose at least one person.")
     elif len(people) > MAX_CIRCULATION:
         errors["people"] = _("At most %(n)d people at a time.") % {"n": MAX_CIRCULATION}
-    had = set(IncomingReading.objects.filter(document=document).values_list("person_id", flat=True))
-    for person in people:
-        if person.unit_id != document.unit_id or not is_business_user(person) or person.closed_at:
-            errors["people"] = _("%(person)s cannot receive documents of this unit.") % {
-                "person": person
-            }
-        elif not rules.cleared_for(person, document.classification):
-            errors["people"] = _(
-                "%(person)s is not cleared for documents marked %(classification)s."
-            ) % {"person": person, "classification": document.get_classification_display()}
-        elif person.pk in had:
-            errors["people"] = _("%(person)s has this document already.") % {"person": person}
     if errors:
         raise ValidationError(errors)
+    chosen = choose_recipients(
+        document,
+        people,
+        (),
+        had=IncomingReading.objects.filter(document=document).values_list("person_id", flat=True),
+    )
+    if chosen.already:
+        raise ValidationError(
+            {"people": _("%(person)s has this document already.") % {"person": chosen.already[0]}}
+        )
     now = timezone.now()
     turn = 0
     waiting_before = False
@@ -839,10 +837,6 @@ def file_incoming(*, actor, document, expected_version: int):
     mark the document filed. As for outgoing documents (handling.document_file), the package is
     built before the row is locked, from the version the office saw; the locked row must still
     be at that version, or the filing is refused as stale."""
-    from django.core.files.storage import default_storage
-
-    from zhongshu.core.models import StoredFile
-
     from . import archive, archive_incoming
     from .models import IncomingArchive
 
@@ -856,42 +850,32 @@ def file_incoming(*, actor, document, expected_version: int):
     if current.version != expected_version:
         raise StaleVersionError
     package = archive_incoming.build(current, actor=actor)
-    wrote = False
-    try:
-        with transaction.atomic():
-            locked = _locked(
-                current,
-                expected_version=expected_version,
-                states=(IncomingState.DONE,),
-                refusal=refusal,
-            )
-            stored, wrote = archive.store(package)
-            row = IncomingArchive.objects.create(
-                document=locked,
-                stored_file=stored,
-                sha256=package.sha256,
-                manifest=package.manifest,
-                created_at=timezone.now(),
-                created_by=actor,
-            )
-            locked.state, locked.filed_at = IncomingState.FILED, row.created_at
-            locked.save_versioned(actor=actor, expected_version=expected_version)
-            _audit(
-                "documents.incoming_filed",
-                actor=actor,
-                document=locked,
-                detail={
-                    "sha256": package.sha256,
-                    "size": package.size,
-                    "files": len(package.manifest["files"]),
-                },
-            )
-            reindex(locked)
-    except BaseException:
-        # Content we wrote whose row was rolled back would be an orphan in storage.
-        if wrote and not StoredFile.objects.filter(sha256=package.sha256).exists():
-            default_storage.delete(StoredFile.path_for(package.sha256))
-        raise
-    finally:
-        package.discard()
+    with archive.keeping(package) as keep, transaction.atomic():
+        locked = _locked(
+            current,
+            expected_version=expected_version,
+            states=(IncomingState.DONE,),
+            refusal=refusal,
+        )
+        row = IncomingArchive.objects.create(
+            document=locked,
+            stored_file=keep(),
+            sha256=package.sha256,
+            manifest=package.manifest,
+            created_at=timezone.now(),
+            created_by=actor,
+        )
+        locked.state, locked.filed_at = IncomingState.FILED, row.created_at
+        locked.save_versioned(actor=actor, expected_version=expected_version)
+        _audit(
+            "documents.incoming_filed",
+            actor=actor,
+            document=locked,
+            detail={
+                "sha256": package.sha256,
+                "size": package.size,
+                "files": len(package.manifest["files"]),
+            },
+        )
+        reindex(locked)
     return row

@@ -47,3 +47,28 @@ def audit_read(user, document, **detail) -> None:
             unit_id=document.unit_id,
             detail=detail,
         )
+
+
+def package_download(user, document, package, *, name: str):
+    """The archival package as stored (a ZIP), outgoing or incoming; a classified document's is
+    an audited read. 404 when there is none or it is lost from storage (verify_files says so)."""
+    from django.core.files.storage import default_storage
+    from django.http import Http404
+
+    from zhongshu.core.views_files import download_response
+
+    if package is None:
+        raise Http404
+    stored = package.stored_file
+    try:
+        handle = default_storage.open(stored.storage_name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    audit_read(user, document, **{"as": "archive", "sha256": package.sha256})
+    return download_response(
+        handle,
+        name=name,
+        content_type=stored.content_type,
+        classification=document.classification,
+        size=stored.size,
+    )

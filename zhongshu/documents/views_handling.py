@@ -10,7 +10,6 @@ form shown on an older version 412, bad input 400 with the errors next to the fi
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +22,6 @@ from django.views.decorators.vary import vary_on_headers
 from zhongshu.core import audit, files
 from zhongshu.core.denials import deny, require
 from zhongshu.core.excel import workbook_response
-from zhongshu.core.views_files import download_response
 from zhongshu.workflow import selectors as workflow_selectors
 
 from . import archive, handling, rules, selectors
@@ -37,7 +35,7 @@ from .forms_handling import (
     VersionForm,
 )
 from .models import Layout, Organ, OutgoingDocument, State
-from .view_steps import STATUS_INVALID, attempt, audit_read
+from .view_steps import STATUS_INVALID, attempt, package_download
 
 OBJECT_TYPE = "documents.outgoingdocument"
 PAGE_SIZE = 50
@@ -572,21 +570,8 @@ def archive_download(request, pk):
     """The archival package as stored (a ZIP); a classified document's is an audited read."""
     document = _document(request, pk)
     package = handling.package_of(document)
-    if package is None:
-        raise Http404
-    stored = package.stored_file
-    try:
-        handle = default_storage.open(stored.storage_name, "rb")
-    except FileNotFoundError as exc:  # lost from storage: verify_files reports it
-        raise Http404 from exc
-    audit_read(request.user, document, **{"as": "archive", "sha256": package.sha256})
-    return download_response(
-        handle,
-        name=archive.file_name(document),
-        content_type=stored.content_type,
-        classification=document.classification,
-        size=stored.size,
-    )
+    name = archive.file_name(document)
+    return package_download(request.user, document, package, name=name)
 
 
 __all__ = [

@@ -11,15 +11,13 @@ the step is not theirs).
 """
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhongshu.core.views_files import download_response
+from zhongshu.org import selectors as org_selectors
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow.models import RunState
 
@@ -38,7 +36,7 @@ from .forms_incoming import (
     StartForm,
 )
 from .models import Handling, IncomingState
-from .view_steps import STATUS_INVALID, attempt, audit_read
+from .view_steps import STATUS_INVALID, attempt, package_download
 from .views_incoming import _detail_page, _document, business_object, office_object
 
 STEP_SOURCES = {
@@ -115,7 +113,7 @@ def handling_context(request, document, forms: dict | None = None) -> dict:
             document=document, initial=_start_initial(document)
         )
         context["is_director"] = user.pk in {
-            u.pk for u in handling.org_selectors.general_office_heads(document.unit_id)
+            u.pk for u in org_selectors.general_office_heads(document.unit_id)
         }
     if office and action and document.state in handling.CIRCULATION_STATES:
         context["circulate_form"] = forms.get("circulate") or CirculateForm(
@@ -428,18 +426,5 @@ def incoming_archive(request, pk):
     """The archival package as stored (a ZIP); a classified document's is an audited read."""
     document = _document(request, pk)
     package = selectors_incoming.archive_of(document)
-    if package is None:
-        raise Http404
-    stored = package.stored_file
-    try:
-        handle = default_storage.open(stored.storage_name, "rb")
-    except FileNotFoundError as exc:  # lost from storage: verify_files reports it
-        raise Http404 from exc
-    audit_read(request.user, document, **{"as": "archive", "sha256": package.sha256})
-    return download_response(
-        handle,
-        name=archive_incoming.file_name(document),
-        content_type=stored.content_type,
-        classification=document.classification,
-        size=stored.size,
-    )
+    name = archive_incoming.file_name(document)
+    return package_download(request.user, document, package, name=name)
