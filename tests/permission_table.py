@@ -189,6 +189,40 @@ PERMISSION_TABLE: dict[str, str] = {
     "documents:incoming_close": "office",
     "documents:incoming_file": "office",  # 归档
     "documents:incoming_archive": "office",  # the archival package (ZIP)
+    # Classified copies (issue 5 item 9): the general office's members cleared for 秘密; anyone
+    # else, and a copy or list above one's clearance, gets an audited 404
+    "documents:copy_list": "office",
+    "documents:copy_export": "office",
+    "documents:copy_register": "office",
+    "documents:copy_backfill": "office",
+    "documents:copy_prepare": "office",
+    "documents:copy_detail": "office",
+    "documents:copy_lend": "office",
+    "documents:copy_back": "office",
+    "documents:copy_number": "office",
+    "documents:copy_disposals": "office",
+    "documents:copy_disposal": "office",
+    "documents:copy_disposal_approve": "office",  # never by the one who prepared it (403, B6)
+    "documents:copy_disposal_execute": "office",
+    "documents:copy_disposal_confirm": "office",
+    "documents:copy_disposal_cancel": "office",
+    "documents:copy_disposal_print": "office",  # 清退清单, 销毁登记表
+    # Internal memos (签报, issue 5 item 10): anyone who drafts; then the memo's visibility (404),
+    # and the drafter (edit 403, submit/delete 409) or the step's holder (route 403)
+    "documents:memo_list": "business",
+    "documents:memo_export": "business",
+    "documents:memo_new": "business",
+    "documents:memo_detail": "business",
+    "documents:memo_edit": "business",
+    "documents:memo_submit": "business",
+    "documents:memo_route": "business",
+    "documents:memo_delete": "business",
+    "documents:memo_sheet": "business",
+    # zhongshu/documents/api_memo.py: then the memo's visibility (audited 404); decisions go
+    # through api:work-item-decide
+    "api:memo-list": "business",
+    "api:memo-detail": "business",
+    "api:memo-submit": "business",  # then only the drafter (409)
     # zhongshu/documents/api.py (issue 4 item 13): then the document's visibility (audited 404);
     # decisions go through api:work-item-decide
     "api:document-list": "business",

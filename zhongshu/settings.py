@@ -329,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "zhongshu.org.models.Role",
         "AdminRoleEnum": "zhongshu.org.models.AdminRole",
         "LanguageEnum": "zhongshu.org.models.Language",
+        "MemoStateEnum": "zhongshu.documents.models_memo.MemoState",
     },
 }
 

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from zhongshu.documents.api import DocumentViewSet
 from zhongshu.documents.api_incoming import IncomingDocumentViewSet
+from zhongshu.documents.api_memo import MemoViewSet
 from zhongshu.org.api import DepartmentViewSet, MeView, PersonViewSet
 from zhongshu.workflow.api import InboxView, RunViewSet, WorkItemViewSet
 
@@ -22,6 +23,7 @@ router.register("work-items", WorkItemViewSet, basename="work-item")
 router.register("runs", RunViewSet, basename="run")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("incoming-documents", IncomingDocumentViewSet, basename="incoming-document")
+router.register("memos", MemoViewSet, basename="memo")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),

@@ -11,9 +11,11 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from zhongshu.core import demo as core_demo
 
-        from . import demo, demo_incoming, navigation, registration
+        from . import demo, demo_copies, demo_incoming, demo_memos, navigation, registration
 
         registration.register()
         navigation.register()
         core_demo.register("documents", demo.seed, order=40)
         core_demo.register("documents_incoming", demo_incoming.seed, order=41)
+        core_demo.register("documents_copies", demo_copies.seed, order=42)
+        core_demo.register("documents_memos", demo_memos.seed, order=43)

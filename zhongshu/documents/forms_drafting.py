@@ -134,6 +134,8 @@ class DocumentForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     # 答复 or 转发: the incoming document this draft answers or passes on (its id).
     answers = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # 签报: the internal memo whose decision this draft carries out (its id).
+    memo = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     text_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     department = forms.ChoiceField(
@@ -353,6 +355,24 @@ class DocumentForm(forms.Form):
         return initial
 
     @classmethod
+    def initial_for_memo(cls, user, memo) -> dict:
+        """A new draft carrying out a decided memo (签报): a 通知 on the same matter, from the
+        memo's department; the drafter writes the rest."""
+        initial = cls.initial_for_new(user)
+        subject = memo.title
+        if subject.startswith("关于"):
+            subject = subject[2:]
+        for ending in ("的请示", "的签报", "的报告"):
+            if subject.endswith(ending):
+                subject = subject[: -len(ending)]
+                break
+        posts = {str(d.pk) for d in rules.departments_of(user)}
+        if str(memo.department_id) in posts:
+            initial["department"] = str(memo.department_id)
+        initial |= {"memo": memo.pk, "kind": Kind.NOTICE, "title": f"关于{subject}的通知"}
+        return initial
+
+    @classmethod
     def initial_for(cls, document, names: dict) -> dict:
         initial = {
             "version": document.version,
@@ -452,6 +472,7 @@ class DocumentForm(forms.Form):
             "printed_by": data.get("printed_by", ""),
             "forwarded_title": data.get("forwarded_title", ""),
             "answers": data.get("answers"),
+            "memo": data.get("memo"),
             "important": data.get("important", False),
             "disclosure": data.get("disclosure") or Disclosure.PUBLIC,
             "disclosure_reason": data.get("disclosure_reason", ""),

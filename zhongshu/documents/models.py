@@ -328,6 +328,15 @@ class OutgoingDocument(BaseModel):
         on_delete=models.PROTECT,
         related_name="answered_by",
     )
+    # 签报: the internal memo whose decision this document carries out.
+    memo = models.ForeignKey(
+        "documents.Memo",
+        verbose_name=_("follows the internal memo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     findings_warnings = models.PositiveSmallIntegerField(default=0)
     # 签发: who signed, when, and the SHA-256 of the signed text (定稿). 成文日期 = issued_on.
     signed_by = models.ForeignKey(
@@ -639,7 +648,19 @@ class OfficeTypo(BaseModel):
         return f"{self.wrong} → {self.right}"
 
 
-# The incoming half (issue 5) lives in its own module; imported here so Django finds it.
+# The incoming half (issue 5) and its classified copies live in their own modules; imported here
+# so Django finds them.
+from .models_copies import (  # noqa: E402, F401
+    ClassifiedCopy,
+    CopyDisposal,
+    CopyEvent,
+    CopyKind,
+    CopyState,
+    CopyVerb,
+    DisposalCounter,
+    DisposalKind,
+    DisposalState,
+)
 from .models_incoming import (  # noqa: E402, F401
     AssignmentState,
     DeadlineSource,
@@ -653,3 +674,4 @@ from .models_incoming import (  # noqa: E402, F401
     IncomingState,
     ReadingPurpose,
 )
+from .models_memo import Memo, MemoCounter, MemoState  # noqa: E402, F401

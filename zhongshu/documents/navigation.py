@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from zhongshu.core import navigation
 from zhongshu.core.rules import is_business_user
 
-from . import rules
+from . import rules, services_copies
 
 
 def register() -> None:
@@ -81,6 +81,24 @@ def register() -> None:
             80,
             "envelope-open",
             is_business_user,
+        ),
+        (
+            "documents_copies",
+            _("Classified copies"),
+            "documents:copy_list",
+            "documents",
+            85,
+            "shield-lock",
+            services_copies.may_keep,
+        ),
+        (
+            "documents_memos",
+            _("Internal memos (签报)"),
+            "documents:memo_list",
+            "documents",
+            90,
+            "file-earmark-check",
+            rules.may_draft,
         ),
         (
             "documents_series",

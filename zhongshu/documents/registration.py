@@ -8,8 +8,16 @@ from zhongshu.core.files import register_owner
 from zhongshu.search import registry as search_registry
 from zhongshu.workflow.registry import register_subject
 
-from . import rules, selectors, selectors_incoming, services, services_incoming_handling
-from .models import IncomingDocument, IncomingState, OutgoingDocument, State
+from . import (
+    rules,
+    selectors,
+    selectors_incoming,
+    selectors_memo,
+    services,
+    services_incoming_handling,
+    services_memo,
+)
+from .models import IncomingDocument, IncomingState, Memo, OutgoingDocument, State
 from .services_incoming import SEARCH_KIND as SEARCH_KIND_INCOMING
 
 # The text may no longer change through the attachments panel once it is signed.
@@ -95,6 +103,39 @@ def search_incoming(document):
         "classification": document.classification,
         "unit_id": document.unit_id,
         "updated_at": document.updated_at,
+    }
+
+
+def memo_url(memo) -> str:
+    return reverse("documents:memo_detail", args=[memo.pk])
+
+
+def _memo_get(owner_id):
+    if not str(owner_id).isdigit():
+        return None
+    return Memo.objects.filter(pk=int(owner_id), deleted_at__isnull=True).first()
+
+
+def _memo_can_view(user, owner_id) -> bool:
+    memo = _memo_get(owner_id)
+    return memo is not None and selectors_memo.can_view(user, memo)
+
+
+def _memo_can_edit(user, memo) -> bool:
+    """The drafter attaches files while the memo is a draft or returned for revision."""
+    return services_memo.may_edit(user, memo)
+
+
+def search_memo(memo):
+    if memo.deleted_at is not None:
+        return None
+    return {
+        "title": memo.title,
+        "body": "\n".join(line for line in (memo.number, memo.body, memo.decision) if line),
+        "url": memo_url(memo),
+        "classification": memo.classification,
+        "unit_id": memo.unit_id,
+        "updated_at": memo.updated_at,
     }
 
 
@@ -185,5 +226,51 @@ def register() -> None:
         visible_queryset=selectors_incoming.visible_incoming,
         document=search_incoming,
         all_objects=lambda: IncomingDocument.objects.filter(deleted_at__isnull=True).iterator(),
+        unit_ids=lambda user: [user.unit_id],
+    )
+    register_subject(
+        rules.MEMO_KIND,
+        label=_("Internal memo (签报)"),
+        model=Memo,
+        title=lambda m: f"{m.number} {m.title}".strip(),
+        url=memo_url,
+        classification=lambda m: m.classification,
+        can_view=selectors_memo.can_view,
+        on_transition=services_memo.on_transition,
+        on_step=services_memo.on_step,
+        condition_fields={
+            "needs_principal": _("For the principal leader's decision"),
+            "urgency": _("Urgency"),
+            "classification": _("Classification"),
+        },
+        assignee_sources={
+            services_memo.SOURCE_HEAD: (
+                _("Head of the memo's department (核稿)"),
+                services_memo.department_head,
+            ),
+            services_memo.SOURCE_OFFICE: (
+                _("Head of the general office (审核)"),
+                services_memo.office_reviewers,
+            ),
+            services_memo.SOURCE_LEADER: (
+                _("The leader the memo names, else the department's leader in charge (批办)"),
+                services_memo.deciding_leader,
+            ),
+        },
+    )
+    register_owner(
+        rules.MEMO_KIND,
+        label=_("Internal memo (签报)"),
+        can_view=_memo_can_view,
+        get_owner=_memo_get,
+        can_edit=_memo_can_edit,
+    )
+    search_registry.register(
+        services_memo.SEARCH_KIND,
+        label=_("Internal memos"),
+        order=32,
+        visible_queryset=selectors_memo.visible_memos,
+        document=search_memo,
+        all_objects=lambda: Memo.objects.filter(deleted_at__isnull=True).iterator(),
         unit_ids=lambda user: [user.unit_id],
     )

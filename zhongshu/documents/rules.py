@@ -14,6 +14,7 @@ from zhongshu.org.models import Membership
 SUBJECT_KIND = "documents.outgoing"  # the workflow subject, the files owner type
 SEARCH_KIND = "documents_outgoing"  # the search kind (a search kind is one FTS token)
 INCOMING_KIND = "documents.incoming"  # the files owner type of incoming documents
+MEMO_KIND = "documents.memo"  # internal memos (签报): the workflow subject, the files owner type
 
 
 def office_department_ids(user) -> list[int]:

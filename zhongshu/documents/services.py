@@ -269,6 +269,7 @@ def draft_create(
         content = {}
     handling = _clean_handling(data, errors, unit_id=actor.unit_id)
     answers = _answers(actor, data.get("answers"), errors)
+    memo = _memo(actor, data.get("memo"), errors)
     dept = _department_of(actor, department)
     if dept is None:
         errors["department"] = _("You hold no post in a department of this unit.")
@@ -280,6 +281,7 @@ def draft_create(
         drafter=actor,
         idempotency_key=key,
         answers=answers,
+        memo=memo,
         **content,
         **handling,
     )
@@ -295,7 +297,7 @@ def draft_create(
         "documents.drafted",
         actor=actor,
         obj=document,
-        detail={"answers": answers.pk} if answers else {},
+        detail=({"answers": answers.pk} if answers else {}) | ({"memo": memo.pk} if memo else {}),
         **_audit_fields(document),
     )
     reindex(document)
@@ -316,6 +318,25 @@ def _answers(actor, value, errors: dict):
     if incoming is None:
         errors["answers"] = _("The incoming document to answer was not found.")
     return incoming
+
+
+def _memo(actor, value, errors: dict):
+    """The decided memo (签报) a new draft carries out: one ``actor`` may see and the leaders
+    approved, or an error."""
+    if value in (None, ""):
+        return None
+    from .models import MemoState
+    from .selectors_memo import visible_memos  # it builds on this module
+
+    memo = None
+    if str(value).isdigit() and len(str(value)) < 16:
+        memo = visible_memos(actor).filter(pk=int(value)).first()
+    if memo is None:
+        errors["memo"] = _("The memo was not found.")
+    elif memo.state != MemoState.APPROVED:
+        errors["memo"] = _("Only a memo the leaders approved leads to a document.")
+        memo = None
+    return memo
 
 
 def _audit_fields(document) -> dict:

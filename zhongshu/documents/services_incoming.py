@@ -19,7 +19,7 @@ from zhongshu.core.calendar import add_working_days
 from zhongshu.core.models import Classification, StaleVersionError
 from zhongshu.search import services as search
 
-from . import handling, organs, rules, tasks
+from . import handling, organs, rules, services_copies, tasks
 from .models import (
     DeadlineSource,
     Handling,
@@ -311,6 +311,7 @@ def _register(actor, fields: dict, key: str) -> IncomingDocument:
             "duplicate_of": first.pk if first else None,
         },
     )
+    services_copies.register_incoming(actor=actor, document=document)  # 份号 of 秘密 and above
     reindex(document)
     return document
 

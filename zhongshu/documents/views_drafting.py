@@ -243,6 +243,26 @@ def _answering(request):
     return visible_incoming(request.user).filter(pk=int(value)).first()
 
 
+def _following(request):
+    """The decided memo named by ``?memo=`` that the user may see, else None."""
+    from .models import MemoState
+    from .selectors_memo import visible_memos
+
+    value = request.GET.get("memo", "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 15:
+        return None
+    return visible_memos(request.user).filter(pk=int(value), state=MemoState.APPROVED).first()
+
+
+def _followed(user, document):
+    """The memo this document carries out, when ``user`` may see it."""
+    if not document.memo_id:
+        return None
+    from .selectors_memo import visible_memos
+
+    return visible_memos(user).filter(pk=document.memo_id).first()
+
+
 def _answered(user, document):
     """The incoming document this one answers or forwards, when ``user`` may see it."""
     if not document.answers_id:
@@ -257,8 +277,16 @@ def _answered(user, document):
     )
 
 
-def _form_page(request, form, *, document=None, status=200, stale=None, answering=None):
-    context = {"form": form, "document": document, "stale": stale, "answering": answering}
+def _form_page(
+    request, form, *, document=None, status=200, stale=None, answering=None, following=None
+):
+    context = {
+        "form": form,
+        "document": document,
+        "stale": stale,
+        "answering": answering,
+        "following": following,
+    }
     return render(request, "documents/form.html", context, status=status)
 
 
@@ -276,7 +304,11 @@ def document_create(request):
                 forward=request.GET.get("as") == "forward",
                 names=form.directory_names,
             )
-        return _form_page(request, form, answering=answering)
+        following = _following(request) if answering is None else None
+        if following is not None:
+            # A document carrying out a decided memo (签报, issue 5 item 10).
+            form.initial = DocumentForm.initial_for_memo(request.user, following)
+        return _form_page(request, form, answering=answering, following=following)
     form = DocumentForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -512,6 +544,7 @@ def _detail_page(request, document, *, status=200, joint_form=None):
             departments[pk] for pk in document.countersign_departments or [] if pk in departments
         ],
         "answering": _answered(user, document),
+        "following": _followed(user, document),
         "can_edit": services.may_edit(user, document),
         "can_submit": document.drafter_id == user.pk
         and document.state in (State.DRAFT, State.RETURNED),

@@ -32,7 +32,7 @@ from zhongshu.core.models import Classification
 from zhongshu.core.rules import is_business_user
 from zhongshu.core.templatetags.zhongshu import cn_date
 
-from . import handling, rules, selectors_incoming, services_incoming
+from . import handling, rules, selectors_copies, selectors_incoming, services_incoming
 from .forms_incoming import AcceptForm, RegisterIncomingForm, ReturnForm
 from .models import Handling, IncomingDocument, IncomingState
 from .view_steps import STALE, STATUS_INVALID, STATUS_STALE, attempt, audit_read
@@ -183,6 +183,7 @@ def _detail_page(
             else None,
             "return_form": return_form if registered else None,
             "may_send": _may_send(document),
+            "classified_copies": selectors_copies.copies_for_incoming(user, document),
         }
         if document.handling == Handling.READING:
             context |= _receipts(document)
