@@ -361,3 +361,13 @@ def test_the_forms_render_for_the_office(login_as, client, org_manager):
     assert 'type="date"' in body and 'value="2026-10-10"' in body
     assert reverse("core:calendar_delete", args=[day.pk]) in body
     assert "<script>" not in body and "style=" not in body
+
+
+def test_the_edit_form_gives_the_browser_an_iso_date_in_chinese(login_as, client, org_manager):
+    # A date input takes only YYYY-MM-DD: Chinese formats (2026/10/01) left the field empty.
+    org_manager.language = "zh-hans"
+    org_manager.save()
+    login_as(org_manager)
+    day = CalendarDay.objects.get(date=date(2026, 10, 1))
+    page = client.get(reverse("core:calendar_edit", args=[day.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert 'value="2026-10-01"' in page.content.decode()

@@ -108,12 +108,14 @@ class PapersForm(forms.Form):
         help_text=_("Ranges and single numbers, like 000012-000015, 000020."),
     )
     received_on = forms.DateField(
-        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     return_by = forms.DateField(
         label=_("To be returned by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("When the papers are to go back (阅后清退, 会后清退), if they are."),
     )
     brought_by = PersonChoiceField(
@@ -244,7 +246,9 @@ class ConfirmForm(VersionForm):
         help_text=_("The person of the receiving organ who signed the receipt."),
     )
     confirmed_on = forms.DateField(
-        label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Signed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):

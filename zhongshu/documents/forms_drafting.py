@@ -625,7 +625,7 @@ class JointSignatureForm(forms.Form):
     organ = forms.ChoiceField(label=_("Joint issuing organ"))
     signer = forms.CharField(label=_("Signed by"), max_length=50)
     signed_on = forms.DateField(
-        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, document, **kwargs):

@@ -58,7 +58,7 @@ class RegisterIncomingForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Date of the document (成文日期)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     received_at = forms.DateTimeField(
         label=_("Received at"),
@@ -271,7 +271,7 @@ class ProposalForm(forms.Form):
     deadline_on = forms.DateField(
         label=_("Deadline (办理时限)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty to keep the deadline set at registration."),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)

@@ -95,7 +95,7 @@ class RegisterForm(forms.Form):
     print_date = forms.DateField(
         label=_("Printing date (印发日期)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

@@ -88,8 +88,12 @@ StepFormSet = formset_factory(StepForm, extra=1, can_delete=True, max_num=30, va
 
 class DelegationForm(forms.Form):
     delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=None)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         from zhongshu.org.models import User
