@@ -253,6 +253,7 @@ PERMISSION_TABLE: dict[str, str] = {
     "api:incoming-document-comment": "business",
     "api:incoming-document-remind": "office",
     "api:incoming-document-close": "office",
+    "api:incoming-document-file": "office",  # 归档
     "api:incoming-document-receipts": "office",
 }
 

@@ -909,3 +909,45 @@ def test_the_detail_takes_a_constant_number_of_queries(
         AssignmentState.HANDLING,
         AssignmentState.REPORTED,
     }
+
+
+# --- 归档 ----------------------------------------------------------------------------------------
+
+
+def test_a_completed_document_is_filed_once_by_the_office(org, office_clerk):
+    from zhongshu.documents.models import IncomingArchive
+
+    document = accepted_action(office_clerk, title="关于报送统计报表的通知")
+    client = api(office_clerk)
+    early = post(client, document, "file", version=fresh(document).version)
+    assert early.status_code == 409 and not IncomingArchive.objects.exists()
+    closed = post(client, document, "close", result="已按时报送。")
+    assert closed.status_code == 200, closed.content
+    stale = post(client, document, "file", version=fresh(document).version - 1)
+    assert stale.status_code == 412
+    # Anyone but the office: the audited 404 of a document not theirs to act on.
+    other = post(api(org["drafter"]), document, "file", version=fresh(document).version)
+    assert other.status_code == 404
+    filed = post(client, document, "file", version=fresh(document).version)
+    assert filed.status_code == 200, filed.content
+    assert filed.json()["state"] == IncomingState.FILED
+    assert IncomingArchive.objects.filter(document=document).count() == 1
+    twice = post(client, document, "file", version=fresh(document).version)
+    assert twice.status_code == 409
+    assert IncomingArchive.objects.filter(document=document).count() == 1
+
+
+def test_a_reply_drafted_over_the_api_stays_linked(org, office_clerk):
+    from tests.documents.test_api_write import draft as document_data
+
+    document = accepted_action(office_clerk, kind="request", title="关于拨付专项经费的请示")
+    reply = api(office_clerk).post(
+        "/api/documents/", document_data(kind="reply", answers=document.pk), format="json"
+    )
+    assert reply.status_code == 201, reply.content
+    assert reply.json()["answers"] == document.pk
+    # A document the drafter may not see is refused, without saying it exists.
+    unseen = api(org["drafter"]).post(
+        "/api/documents/", document_data(answers=document.pk), format="json"
+    )
+    assert unseen.status_code == 400 and "answers" in unseen.json()

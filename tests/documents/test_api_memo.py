@@ -100,3 +100,25 @@ def test_the_list_pages_by_id(memo_org):
     second = client.get(LIST, {"page_size": 2, "after": first["next"]}).json()
     assert [r["id"] for r in second["results"]] == [memos[2].pk, memos[1].pk]
     assert client.get(LIST, {"page_size": 0}).status_code == 400
+
+
+def test_a_document_drafted_over_the_api_carries_out_an_approved_memo(memo_org):
+    from tests.documents.test_api_write import draft as document_data
+
+    people = memo_org
+    memo = submitted(people)
+    client = api(people["drafter"])
+    early = client.post("/api/documents/", document_data(memo=memo.pk), format="json")
+    assert early.status_code == 400 and "memo" in early.json()
+    for person in ("head", "office_head", "deputy"):
+        item = item_of(people[person], fresh(memo))
+        api(people[person]).post(
+            f"/api/work-items/{item.pk}/decide/", {"decision": "approve"}, format="json"
+        )
+    response = client.post("/api/documents/", document_data(memo=memo.pk), format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["memo"] == memo.pk and response.json()["answers"] is None
+    unseen = api(people["colleague"]).post(
+        "/api/documents/", document_data(memo=memo.pk), format="json"
+    )
+    assert unseen.status_code == 400 and "memo" in unseen.json()

@@ -244,6 +244,8 @@ def _payload(user, document: OutgoingDocument) -> dict:
     data = _current_data(document)
     data.update(
         id=document.pk,
+        answers=document.answers_id,
+        memo=document.memo_id,
         department=document.department,
         drafter=document.drafter,
         state=document.state,
@@ -497,6 +499,8 @@ class DocumentViewSet(viewsets.GenericViewSet):
                 {"idempotency_key": [_("At most %(n)d characters.") % {"n": 64}]}
             )
         data = _service_data(request.user, sent.validated_data)
+        data["answers"] = sent.validated_data.get("answers")
+        data["memo"] = sent.validated_data.get("memo")
         try:
             document = services.draft_create(
                 actor=request.user,

@@ -16,8 +16,8 @@ stands (the proposal, the leader, the departments, who holds it now):
   ``report`` (承办) or ``send_back`` (退办), with an optional ``Idempotency-Key`` header;
 - ``circulate/`` 传阅 to people of the unit, at once or in turn (the office); ``comment/`` a
   reader's 批示; ``remind/`` 催办 to the holders (the office; answers the reminder); ``close/``
-  办结 (the office); and ``GET …/receipts/``, every reading with its read mark and 批示 (the
-  office).
+  办结 (the office); ``file/`` 归档 of a completed document (the office); and
+  ``GET …/receipts/``, every reading with its read mark and 批示 (the office).
 
 What a caller sees is :mod:`.selectors_incoming`'s (the general office: every document of its
 unit; anyone else: those sent or circulated to them, whose handling they took part in, or their
@@ -59,6 +59,7 @@ from .serializers_incoming import (
     IncomingCommentSerializer,
     IncomingDecideSerializer,
     IncomingDocumentSerializer,
+    IncomingFileSerializer,
     IncomingListQuerySerializer,
     IncomingPageSerializer,
     IncomingReceiptSerializer,
@@ -632,6 +633,26 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
                 expected_version=data["version"],
                 result=data["result"],
                 no_reply_reason=data["no_reply_reason"],
+            )
+        )
+        return self._answer(request, pk)
+
+    @_handling_schema(
+        IncomingFileSerializer, conflict="Not a completed document (办结), or filed already."
+    )
+    @action(detail=True, methods=["post"])
+    def file(self, request, pk=None):
+        """归档: the archival package (the files received, the 收文处理单, the handling record
+        and the DA/T 22 metadata) is built and stored, and the document is filed. The package
+        is downloaded from the document's page."""
+        document = self._office_document(pk)
+        sent = IncomingFileSerializer(data=request.data)
+        sent.is_valid(raise_exception=True)
+        _run(
+            lambda: handling.file_incoming(
+                actor=request.user,
+                document=document,
+                expected_version=sent.validated_data["version"],
             )
         )
         return self._answer(request, pk)

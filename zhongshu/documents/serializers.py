@@ -168,6 +168,12 @@ class DocumentSerializer(serializers.Serializer):
     disclosure = serializers.CharField()
     disclosure_reason = serializers.CharField()
     countersign_departments = serializers.ListField(child=serializers.IntegerField())
+    answers = serializers.IntegerField(
+        allow_null=True, help_text=_("The incoming document it answers or forwards (答复, 转发).")
+    )
+    memo = serializers.IntegerField(
+        allow_null=True, help_text=_("The internal memo (签报) whose decision it carries out.")
+    )
     department = DepartmentRefSerializer()
     drafter = PersonRefSerializer()
     state = serializers.CharField()
@@ -226,6 +232,20 @@ class DocumentWriteSerializer(serializers.Serializer):
     department = id_field(
         required=False,
         help_text=_("You hold posts in several departments: the draft belongs to this one."),
+    )
+    answers = id_field(
+        required=False,
+        help_text=_(
+            "On creation only: the incoming document (one you may see) this draft answers or "
+            "forwards (答复, 转发)."
+        ),
+    )
+    memo = id_field(
+        required=False,
+        help_text=_(
+            "On creation only: the approved internal memo (签报) whose decision this draft "
+            "carries out."
+        ),
     )
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     reason = serializers.CharField(

@@ -282,6 +282,12 @@ class IncomingAcceptSerializer(serializers.Serializer):
     version = _version()
 
 
+class IncomingFileSerializer(serializers.Serializer):
+    """归档: the ``version`` of the completed document as the caller read it."""
+
+    version = _version()
+
+
 class IncomingReturnSerializer(serializers.Serializer):
     version = _version()
     reasons = serializers.ListField(
