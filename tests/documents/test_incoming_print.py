@@ -16,6 +16,7 @@ from tests.factories import UserFactory
 from zhongshu.core.models import AuditEvent, Classification
 from zhongshu.documents import services_incoming
 from zhongshu.documents import services_incoming_handling as handling
+from zhongshu.documents.models import IncomingReading
 
 pytestmark = pytest.mark.django_db
 
@@ -411,3 +412,32 @@ def test_a_registered_document_not_yet_handled_has_an_empty_sheet_to_fill_in(
     content = response.content.decode()
     assert "关于下达专项经费的通知" in content and "opinion-text" not in content
     assert "Reminded" not in content
+
+
+def test_each_instruction_of_one_reader_keeps_its_own_time(
+    client, login_as, org, leaders, office_clerk
+):
+    import time_machine
+    from django.utils import timezone
+
+    document = in_handling(org, leaders, office_clerk)
+    handling.circulate(
+        actor=office_clerk,
+        document=document,
+        expected_version=document.version,
+        people=[leaders["principal"]],
+    )
+    first_at = timezone.now() + timedelta(days=1)
+    with time_machine.travel(first_at, tick=False):
+        handling.comment(actor=leaders["principal"], document=document, text="请抓紧研究。")
+    with time_machine.travel(first_at + timedelta(days=2), tick=False):
+        handling.comment(actor=leaders["principal"], document=document, text="已阅结果，同意。")
+    reading = IncomingReading.objects.get(document=document, person=leaders["principal"])
+    assert [e["text"] for e in reading.instruction_entries] == ["请抓紧研究。", "已阅结果，同意。"]
+    assert reading.instruction_entries[1]["at"] - reading.instruction_entries[0]["at"] == (
+        timedelta(days=2)
+    )
+    login_as(office_clerk)
+    content = printed(client.get(sheet_url(document)))
+    in_order(content, INSTRUCTION, "请抓紧研究。", "已阅结果，同意。")
+    assert content.count("陈局长") >= 2  # each 批示 signed with its own date

@@ -244,6 +244,7 @@ def _receipt(reading) -> dict:
         "read_at": reading.read_at,
         "comment": reading.comment,
         "commented_at": reading.commented_at,
+        "instructions": reading.instruction_entries,
     }
 
 

@@ -117,6 +117,9 @@ def handling_record(document: IncomingDocument) -> dict:
                 "read_at": _iso(r.read_at),
                 "instruction": r.comment,
                 "instruction_at": _iso(r.commented_at),
+                "instructions": [
+                    {"text": c["text"], "at": _iso(c["at"])} for c in r.instruction_entries
+                ],
             }
             for r in selectors_incoming.readings_of(document)
         ],

@@ -10,6 +10,7 @@ title (the real one may itself be secret, ``title_is_neutral``) and no text or f
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.core.models import BaseModel, Classification
@@ -260,6 +261,9 @@ class IncomingReading(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     comment = models.TextField(_("instruction (批示)"), blank=True)
     commented_at = models.DateTimeField(_("instruction given at"), null=True, blank=True)
+    # Each 批示 with its own time, oldest first: [{"text": str, "at": ISO datetime}, ...];
+    # ``comment`` and ``commented_at`` keep them joined, with the last time (lists, receipts).
+    instructions = models.JSONField(_("instructions (批示)"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("reading of an incoming document")
@@ -270,6 +274,19 @@ class IncomingReading(models.Model):
         indexes = [
             models.Index(fields=["person", "read_at", "-document"], name="incoming_reader_idx"),
         ]
+
+    @property
+    def instruction_entries(self) -> list[dict]:
+        """Every 批示 of this reader with its time, oldest first (one written before the times
+        were kept one by one comes as one, at the last time)."""
+        if self.instructions:
+            return [
+                {"text": entry.get("text", ""), "at": parse_datetime(entry.get("at") or "")}
+                for entry in self.instructions
+            ]
+        if self.comment:
+            return [{"text": self.comment, "at": self.commented_at}]
+        return []
 
 
 class AssignmentState(models.TextChoices):

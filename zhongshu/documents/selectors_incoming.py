@@ -344,13 +344,9 @@ def _instructions(sheet: dict) -> list[dict]:
         if sources.get((route_of.get(event.run_id), event.step_order), "") not in NOT_INSTRUCTIONS
     ]
     rows += [
-        {
-            "text": reading.comment,
-            "person": reading.person,
-            "on_behalf_of": None,
-            "at": reading.commented_at,
-        }
+        {"text": entry["text"], "person": reading.person, "on_behalf_of": None, "at": entry["at"]}
         for reading in sheet["instructions"]
+        for entry in reading.instruction_entries
     ]
     # A 批示 without its time (none is written so today) goes last rather than failing.
     return sorted(rows, key=lambda row: (row["at"] is None, row["at"] or 0))

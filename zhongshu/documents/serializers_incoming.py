@@ -487,6 +487,11 @@ class IncomingCloseSerializer(serializers.Serializer):
     )
 
 
+class IncomingInstructionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
+
+
 class IncomingReceiptSerializer(serializers.Serializer):
     """One reader (分送) or leader it was circulated to (传阅): when it reached them (null while
     waiting for their turn), when they read it, and their 批示."""
@@ -498,6 +503,9 @@ class IncomingReceiptSerializer(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True)
     comment = serializers.CharField(help_text=_("instruction (批示)"))
     commented_at = serializers.DateTimeField(allow_null=True)
+    instructions = IncomingInstructionSerializer(
+        many=True, help_text=_("Each 批示 with its own time, oldest first.")
+    )
 
 
 class IncomingReceiptTotalsSerializer(serializers.Serializer):

@@ -684,14 +684,19 @@ def comment(*, actor, document, text: str) -> IncomingReading:
     if reading is None:
         raise DocumentError(_("This document was not sent to you to read."))
     now = timezone.now()
+    earlier = list(reading.instructions or [])
+    if not earlier and reading.comment:  # written before each 批示 kept its own time
+        at = reading.commented_at.isoformat() if reading.commented_at else None
+        earlier = [{"text": reading.comment, "at": at}]
     if reading.comment:
         reading.comment = f"{reading.comment}\n{text}"
     else:
         reading.comment = text
     reading.commented_at = now
+    reading.instructions = [*earlier, {"text": text, "at": now.isoformat()}]
     first_read = reading.read_at is None
     reading.read_at = reading.read_at or now
-    reading.save(update_fields=["comment", "commented_at", "read_at"])
+    reading.save(update_fields=["comment", "commented_at", "instructions", "read_at"])
     if first_read:
         pass_on(document.pk, reading, actor.pk)
     _audit("documents.incoming_commented", actor=actor, document=document, detail={})
