@@ -1,7 +1,8 @@
-"""Demo internal memos (签报, issue 5 item 10): the food production department's clerk (``staff1``)
-asks the leaders for decisions, and the memos stand at every point of the route — with the office
-(``office``) at 审核, with the deputy in charge (``deputy1``) at 批办, with the director
-(``director``) at 审批, returned for revision, approved, not approved, and one still a draft.
+"""Demo internal memos (签报, issue 5 item 10): the food production department's clerk
+(``staff1``) asks the leaders for decisions, and the memos stand at every point of the route —
+with the department head (``head1``) at 核稿, the office (``office``) at 审核, the deputy in
+charge (``deputy1``) at 批办, the director (``director``) at 审批, returned for revision,
+approved, not approved, and one still a draft.
 
 Written through the services and the approval engine, so every opinion is on the 签报处理单.
 """
@@ -12,7 +13,8 @@ from zhongshu.workflow import services as workflow
 from . import services_memo
 from .models import Memo
 
-# (drafter, department code, title, text, for the principal?, [(who, decision, opinion), ...])
+# (drafter, department code, title, text, for the principal?, [(who, decision, opinion), ...]);
+# no decisions: submitted and waiting for the department head (head1, a demo account).
 # "head" is the department's head; the route is 核稿 → 审核 → 批办 → 审批 (principal, if asked).
 MEMOS = [
     (
@@ -80,6 +82,15 @@ MEMOS = [
             ("deputy1", "approve", "请陈局长审定。"),
             ("director", "reject", "今年预算已定，明年统筹考虑；可先与稽查支队调剂使用。"),
         ],
+    ),
+    (
+        "staff1",
+        "SPSC",
+        "关于调整食品生产企业日常监督检查频次的请示",
+        "根据企业风险分级结果，拟对A级企业减少检查频次、D级企业增加检查频次（见附件）。\n"
+        "妥否，请批示。",
+        False,
+        [],  # submitted: waiting for the department head (head1) to check it
     ),
     (
         "staff1",

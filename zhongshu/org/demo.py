@@ -10,6 +10,7 @@ DEMO_ACCOUNTS = [
     ("deputy1", _("Deputy director")),
     ("office", _("Office director")),
     ("clerk", _("Document clerk")),
+    ("head1", _("Department head")),
     ("staff1", _("Staff")),
     ("sysadmin", _("System administrator")),
     ("secadmin", _("Security administrator")),

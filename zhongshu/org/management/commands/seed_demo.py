@@ -77,6 +77,7 @@ NAMED_PEOPLE = [
     ("office", "刘海涛", "M", "BGS", "主任", Classification.CONFIDENTIAL, True),
     ("officedep", "周敏", "F", "BGS", "副主任", Classification.SECRET, False),
     ("clerk", "杨静", "F", "BGS", "一级科员", Classification.CONFIDENTIAL, True),
+    ("head1", "周立新", "M", "SPSC", "科长", Classification.INTERNAL, True),
     ("staff1", "黄晓明", "M", "SPSC", "科员", Classification.INTERNAL, True),
     ("sysadmin", "吴磊", "M", "BGS", "系统管理员", Classification.INTERNAL, True),
     ("secadmin", "郑丹", "F", "BGS", "系统管理员", Classification.INTERNAL, True),
@@ -147,7 +148,7 @@ GIVEN = [
 STAFFING = {
     "BGS": ["一级主任科员", "四级主任科员", "科员", "科员"],
     "ZCFG": ["科长", "副科长", "四级主任科员", "科员"],
-    "SPSC": ["科长", "副科长", "一级主任科员", "科员"],
+    "SPSC": ["副科长", "一级主任科员", "科员"],  # its 科长 is the demo account head1
     "SPLT": ["科长", "副科长", "四级主任科员", "科员", "科员"],
     "CYFW": ["科长", "副科长", "四级主任科员", "科员"],
     "YPHZ": ["科长", "副科长", "一级科员", "科员"],
