@@ -133,6 +133,7 @@ def test_seed_demo_is_idempotent_and_refused_in_production(db, settings):
         "deputy1",
         "office",
         "clerk",
+        "head1",
         "staff1",
         "sysadmin",
         "secadmin",

@@ -391,6 +391,11 @@ def test_the_one_who_prepared_a_destruction_may_not_approve_it(client, keeper, s
 
     assert response.status_code == 403
     assert fresh(disposal).state == DisposalState.PREPARED
+    from zhongshu.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(
+        action="access.denied", actor=keeper, object_id=str(disposal.pk)
+    ).exists()
     login(client, second)
     assert "Approve the destruction" in client.get(url("copy_disposal", disposal)).content.decode()
     ok = client.post(url("copy_disposal_approve", disposal), {"version": disposal.version})

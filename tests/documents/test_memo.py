@@ -303,3 +303,161 @@ def test_an_approved_memo_leads_to_a_linked_draft(memo_org):
             actor=people["finance_head"],
             data=service_data(memo=memo.pk),
         )
+
+
+# --- What the review found ---------------------------------------------------------------------
+
+
+def test_no_memo_is_approved_without_a_leader_deciding_it(memo_org):
+    from zhongshu.workflow.errors import WorkflowError
+
+    people = memo_org
+    business = people["business"]
+    business.leader_in_charge = None
+    business.save()
+    memo = decide(people["head"], submitted(people))
+    # The office approves at 审核 with no leader named: 批办 would be skipped — refused.
+    with pytest.raises(WorkflowError):
+        decide(people["office_head"], memo, opinion="拟同意")
+    memo = fresh(memo)
+    assert memo.state == MemoState.REVIEWING and memo.decided_by is None
+    services_memo.memo_route_to(
+        actor=people["office_head"],
+        memo=memo,
+        expected_version=memo.version,
+        leader=people["deputy2"],
+        needs_principal=False,
+    )
+    memo = decide(people["office_head"], fresh(memo), opinion="请孙副局长审批")
+    assert memo.state == MemoState.INSTRUCTING
+    memo = decide(people["deputy2"], memo, opinion="同意")
+    assert memo.state == MemoState.APPROVED and memo.decided_by == people["deputy2"]
+
+
+def test_the_principal_once_asked_for_stays_asked_for(memo_org):
+    people = memo_org
+    memo = decide(people["head"], submitted(people, needs_principal=True))
+    # The drafter, after a return, cannot take the principal off (nor change the 密级).
+    memo = decide(people["office_head"], memo, decision="return_to_drafter", opinion="补充")
+    with pytest.raises(ValidationError) as error:
+        services_memo.memo_update(
+            actor=people["drafter"],
+            memo=memo,
+            data={"title": memo.title, "body": memo.body, "classification": 1},
+            expected_version=memo.version,
+        )
+    assert "classification" in error.value.message_dict
+    memo = services_memo.memo_update(
+        actor=people["drafter"],
+        memo=memo,
+        data={"title": memo.title, "body": memo.body + "补充。", "classification": 0},
+        expected_version=memo.version,
+    )
+    assert memo.needs_principal
+    memo = services_memo.memo_submit(
+        actor=people["drafter"], memo=memo, expected_version=memo.version
+    )
+    memo = decide(people["office_head"], memo)  # back to the step that returned it
+    # Nor the leader at 批办.
+    services_memo.memo_route_to(
+        actor=people["deputy"], memo=memo, expected_version=memo.version, needs_principal=False
+    )
+    assert fresh(memo).needs_principal
+    memo = decide(people["deputy"], fresh(memo))
+    assert memo.state == MemoState.DECIDING
+
+
+def test_the_principal_who_is_the_leader_in_charge_decides_once(memo_org):
+    people = memo_org
+    business = people["business"]
+    business.leader_in_charge = people["principal"]
+    business.save()
+    memo = submitted(people, needs_principal=True)
+    memo = decide(people["office_head"], decide(people["head"], memo))
+    assert memo.state == MemoState.INSTRUCTING
+    memo = decide(people["principal"], memo, opinion="同意")
+    assert memo.state == MemoState.APPROVED and memo.decided_by == people["principal"]
+
+
+def test_the_decision_is_the_words_of_the_decision_itself(memo_org):
+    people = memo_org
+    memo = decide(people["office_head"], decide(people["head"], submitted(people)))
+    memo = decide(people["deputy"], memo, decision="return_previous", opinion="补充经费明细")
+    memo = decide(people["office_head"], memo)
+    memo = decide(people["deputy"], memo)  # approves without a word
+    assert memo.state == MemoState.APPROVED and memo.decision == ""
+
+
+def test_the_leader_at_instruction_hands_it_to_a_colleague_or_asks_the_principal_first(memo_org):
+    people = memo_org
+    memo = decide(people["office_head"], decide(people["head"], submitted(people)))
+    assert not selectors_memo.can_view(people["deputy2"], memo)
+    memo = decide(
+        people["deputy"],
+        memo,
+        decision="transfer",
+        opinion="请孙局长阅处",
+        to_user=people["deputy2"],
+    )
+    assert selectors_memo.can_view(people["deputy2"], memo)
+    memo = decide(
+        people["deputy2"],
+        memo,
+        decision="add_signer_before",
+        opinion="请陈局长先阅",
+        to_user=people["principal"],
+    )
+    memo = decide(people["principal"], memo, opinion="同意")
+    memo = decide(people["deputy2"], memo, opinion="同意，按局长意见办")
+    assert memo.state == MemoState.APPROVED and memo.decided_by == people["deputy2"]
+
+
+def test_a_submit_the_engine_refuses_is_not_now_and_numbers_nothing(memo_org, office, unit):
+    from zhongshu.workflow.models import AssigneeRule
+
+    people = memo_org
+    # The office made the route name one person, who has left; the office has no head either.
+    route = services_memo.memo_route(unit, actor=people["office_head"])
+    workflow.route_update(
+        actor=people["office_head"],
+        route=route,
+        name="签报",
+        steps=[{"name": "审核", "rule": AssigneeRule.PERSON, "person": people["colleague"]}],
+    )
+    people["colleague"].is_active = False
+    people["colleague"].save()
+    office.head = None
+    office.save()
+    memo = draft(people)
+    with pytest.raises(DocumentError):
+        services_memo.memo_submit(actor=people["drafter"], memo=memo, expected_version=memo.version)
+    memo = fresh(memo)
+    assert memo.state == MemoState.DRAFT and memo.serial is None
+
+
+def test_a_leader_not_cleared_for_the_memo_is_not_named(memo_org, settings):
+    settings.CLASSIFIED_NETWORK = True
+    people = memo_org
+    people["drafter"].clearance = Classification.SECRET
+    people["drafter"].save()
+    people["deputy2"].clearance = Classification.INTERNAL
+    people["deputy2"].save()
+    memo = decide(people["head"], submitted(people, classification=Classification.SECRET))
+    with pytest.raises(ValidationError) as error:
+        services_memo.memo_route_to(
+            actor=people["office_head"],
+            memo=memo,
+            expected_version=memo.version,
+            leader=people["deputy2"],
+            needs_principal=False,
+        )
+    assert "leader" in error.value.message_dict
+
+
+def test_the_form_sent_again_after_its_draft_was_deleted_writes_a_new_one(memo_org):
+    people = memo_org
+    data = {"title": "关于调整值班安排的请示", "body": "拟调整元旦值班。"}
+    one = services_memo.memo_create(actor=people["drafter"], data=data, idempotency_key="k2")
+    services_memo.memo_delete(actor=people["drafter"], memo=one, expected_version=one.version)
+    two = services_memo.memo_create(actor=people["drafter"], data=data, idempotency_key="k2")
+    assert two.pk != one.pk and two.deleted_at is None

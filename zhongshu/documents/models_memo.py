@@ -111,7 +111,7 @@ class Memo(BaseModel):
             ),
             models.UniqueConstraint(
                 fields=["drafter", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
+                condition=~Q(idempotency_key="") & Q(deleted_at__isnull=True),
                 name="memo_idempotency_unique",
             ),
         ]

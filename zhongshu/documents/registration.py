@@ -148,6 +148,7 @@ def register() -> None:
         url=document_url,
         classification=lambda d: d.classification,
         can_view=selectors.can_view,
+        may_receive=rules.may_receive,
         on_transition=services.on_transition,
         condition_fields={
             "kind": _("Kind (文种)"),
@@ -256,7 +257,12 @@ def register() -> None:
                 _("The leader the memo names, else the department's leader in charge (批办)"),
                 services_memo.deciding_leader,
             ),
+            services_memo.SOURCE_PRINCIPAL: (
+                _("The principal leader, unless already approved in this round (审批)"),
+                services_memo.principal,
+            ),
         },
+        may_receive=rules.may_receive,
     )
     register_owner(
         rules.MEMO_KIND,

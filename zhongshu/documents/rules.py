@@ -68,5 +68,15 @@ def cleared_for(user, classification: int) -> bool:
     return user.clearance >= classification
 
 
+def may_receive(user, item) -> bool:
+    """Whether a colleague may be handed an item of the unit (转交, 加签): a business user of
+    its unit cleared for its 密级 — who then sees it, as everyone its route reached."""
+    return (
+        is_business_user(user)
+        and user.unit_id == item.unit_id
+        and cleared_for(user, item.classification)
+    )
+
+
 def classified(classification: int) -> bool:
     return classification >= Classification.SECRET

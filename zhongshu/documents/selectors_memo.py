@@ -22,6 +22,7 @@ SEARCH_KIND = "documents_memo"  # services_memo.SEARCH_KIND
 SOURCE_HEAD = "memo_head"  # services_memo: the step sources
 SOURCE_OFFICE = "memo_office"
 SOURCE_LEADER = "memo_leader"
+SOURCE_PRINCIPAL = "memo_principal"
 LIST_COUNT_CAP = 1000
 LIST_WIDE_CAP = 20_000
 FILTER_COLUMNS = (
@@ -166,7 +167,7 @@ def _part(step) -> str:
         return "check"
     if step.source == SOURCE_OFFICE:
         return "review"
-    if step.source == SOURCE_LEADER or step.rule in (
+    if step.source in (SOURCE_LEADER, SOURCE_PRINCIPAL) or step.rule in (
         AssigneeRule.PRINCIPAL,
         AssigneeRule.LEADER_IN_CHARGE,
     ):

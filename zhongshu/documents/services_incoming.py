@@ -36,6 +36,7 @@ SEARCH_KIND = "documents_incoming"
 MAX_DEADLINE_DAYS = 365
 MAX_PAGES = 100_000
 MAX_COPIES = 10_000
+MAX_CLASSIFIED_COPIES = 1000  # services_copies.MAX_PAPERS_AT_ONCE
 SUMMARY_MAX = 20_000
 NOTE_MAX = 500
 RECEIVED_SLACK = timedelta(minutes=5)
@@ -190,6 +191,12 @@ def clean_registration(actor, data: dict) -> dict:
         errors["signed_on"] = _("The document cannot be dated after it was received.")
     fields["pages"] = _number(data, "pages", errors, low=1, high=MAX_PAGES)
     fields["copies"] = _number(data, "copies", errors, low=1, high=MAX_COPIES, default=1)
+    if rules.classified(classification) and (fields["copies"] or 1) > MAX_CLASSIFIED_COPIES:
+        # Each copy of a classified document is registered by its 份号 (services_copies).
+        errors["copies"] = _(
+            "A document marked 秘密 or above is registered copy by copy (份号): at most %(n)d "
+            "copies at once."
+        ) % {"n": MAX_CLASSIFIED_COPIES}
     fields["summary"] = _text(data, "summary", errors, limit=SUMMARY_MAX, lines=True)
     fields["note"] = _text(data, "note", errors, limit=NOTE_MAX)
     handling = data.get("handling") or Handling.ACTION

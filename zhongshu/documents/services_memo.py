@@ -30,7 +30,8 @@ from zhongshu.org import selectors as org_selectors
 from zhongshu.search import services as search
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow import services as workflow
-from zhongshu.workflow.models import AssigneeRule, RunState
+from zhongshu.workflow.errors import WorkflowError
+from zhongshu.workflow.models import AssigneeRule, Decision, RunState
 
 from . import rules
 from .models import Memo, MemoCounter, MemoState, Urgency
@@ -41,6 +42,7 @@ SEARCH_KIND = "documents_memo"
 SOURCE_HEAD = "memo_head"
 SOURCE_OFFICE = "memo_office"
 SOURCE_LEADER = "memo_leader"
+SOURCE_PRINCIPAL = "memo_principal"
 EDITABLE = (MemoState.DRAFT, MemoState.RETURNED)
 IN_APPROVAL = (
     MemoState.CHECKING,
@@ -74,7 +76,8 @@ def default_steps() -> list[dict]:
         },
         {
             "name": stored_text(gettext_lazy("Decision by the principal leader (审批)")),
-            "rule": AssigneeRule.PRINCIPAL,
+            "rule": AssigneeRule.SUBJECT,
+            "source": SOURCE_PRINCIPAL,
             "condition_field": "needs_principal",
             "condition_op": "eq",
             "condition_value": "True",
@@ -119,11 +122,43 @@ def office_reviewers(memo) -> list:
 
 
 def deciding_leader(memo) -> list:
-    """批办: the leader the memo names, else the department's leader in charge."""
-    if memo.leader_id:
-        return [memo.leader]
-    department = memo.department
-    return [department.leader_in_charge] if department.leader_in_charge_id else []
+    """批办: the leader the memo names, else the department's leader in charge — if cleared for
+    the memo. Nobody named: the step is skipped, and the approval refused (:func:`_decider`)
+    until the office names one at 审核."""
+    leader = memo.leader if memo.leader_id else memo.department.leader_in_charge
+    if leader is None or not rules.cleared_for(leader, memo.classification):
+        return []
+    return [leader]
+
+
+def principal(memo) -> list:
+    """审批: the unit's principal leader, unless they already approved the memo in this round
+    (the principal is also the department's leader in charge, or the leader the office named)."""
+    person = memo.unit.principal
+    if person is None or _approved_in_run(memo, person.pk):
+        return []
+    return [person]
+
+
+def _decisions(memo) -> list:
+    """The approvals and refusals of the memo's current run, oldest first."""
+    run = workflow_selectors.latest_run(KIND, memo.pk)
+    if run is None:
+        return []
+    return [
+        event
+        for event in workflow_selectors.handling_record(run)
+        if event.verb in (Decision.APPROVE, Decision.REJECT)
+    ]
+
+
+def _person_of(event) -> int:
+    """Whose decision an event is: the person a delegate acted for, else the actor."""
+    return event.on_behalf_of_id or event.actor_id
+
+
+def _approved_in_run(memo, person_id) -> bool:
+    return any(e.verb == Decision.APPROVE and _person_of(e) == person_id for e in _decisions(memo))
 
 
 def _step_state(step) -> str:
@@ -135,6 +170,7 @@ def _step_state(step) -> str:
         SOURCE_HEAD: MemoState.CHECKING,
         SOURCE_OFFICE: MemoState.REVIEWING,
         SOURCE_LEADER: MemoState.INSTRUCTING,
+        SOURCE_PRINCIPAL: MemoState.DECIDING,
     }.get(step.source, MemoState.IN_APPROVAL)
 
 
@@ -162,13 +198,14 @@ def on_transition(memo, event: str, actor) -> None:
         _set_state(memo, MemoState.DRAFT, actor=actor)
     elif event in (RunState.APPROVED, RunState.REJECTED):
         state = MemoState.APPROVED if event == RunState.APPROVED else MemoState.REJECTED
+        decision = _decider(memo, approved=event == RunState.APPROVED)
         _set_state(
             memo,
             state,
             actor=actor,
             decided_at=timezone.now(),
-            decided_by=actor,
-            decision=_last_opinion(memo, actor),
+            decided_by_id=_person_of(decision) if decision else actor.pk,
+            decision=(decision.opinion if decision else "")[:2000],
         )
         _tell_department(memo, actor)
         _audit(
@@ -180,16 +217,35 @@ def on_transition(memo, event: str, actor) -> None:
     reindex(memo)
 
 
-def _last_opinion(memo, actor) -> str:
-    """The deciding leader's words: the opinion of the decision being recorded (the engine
-    writes the step's event before it calls back)."""
-    run = workflow_selectors.latest_run(KIND, memo.pk)
-    if run is None:
-        return ""
-    for event in reversed(workflow_selectors.handling_record(run)):
-        if event.actor_id == actor.pk and event.opinion:
-            return event.opinion[:2000]
-    return ""
+def _decider(memo, *, approved: bool):
+    """The decision being recorded (the engine writes the step's event before it calls back).
+
+    An approval is a leader's: a memo whose route named no leader (a department without a
+    leader in charge, and the office named none), or reached none, is not approved — the
+    engine rolls the step back and the holder reads why. One marked for the principal needs the
+    principal's approval too. A refusal may come from any step.
+    """
+    decisions = _decisions(memo)
+    last = decisions[-1] if decisions else None
+    if not approved:
+        return last
+    leaders = {u.pk for u in org_selectors.unit_leaders(memo.unit_id)}
+    leaders.add(memo.unit.principal_id)
+    if last is None or _person_of(last) not in leaders:
+        raise WorkflowError(
+            _(
+                "No leader has decided this memo: name the leader who decides (批办) under "
+                "“Who decides” on the memo's page, then approve."
+            )
+        )
+    if memo.needs_principal and not _approved_in_run(memo, memo.unit.principal_id):
+        raise WorkflowError(
+            _(
+                "This memo is for the principal leader's decision, and the unit has no principal "
+                "leader to decide it. Ask the office to set one."
+            )
+        )
+    return last
 
 
 def _tell_department(memo, actor) -> None:
@@ -308,18 +364,29 @@ def memo_create(*, actor, data: dict, idempotency_key: str = "") -> Memo:
         raise DocumentError(_("You cannot draft memos."))
     key = str(idempotency_key or "")[:64]
     fields = clean(actor, data)
-    with transaction.atomic():
-        if key:
-            earlier = Memo.objects.filter(
-                drafter=actor, idempotency_key=key, deleted_at__isnull=True
-            ).first()
-            if earlier is not None:
-                return earlier
-        memo = Memo(unit_id=actor.unit_id, drafter=actor, idempotency_key=key, **fields)
-        memo.save_versioned(actor=actor, expected_version=None)
-        _audit("documents.memo_drafted", actor=actor, memo=memo)
-    reindex(memo)
+    earlier = _written_with(actor, key)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            memo = Memo(unit_id=actor.unit_id, drafter=actor, idempotency_key=key, **fields)
+            memo.save_versioned(actor=actor, expected_version=None)
+            _audit("documents.memo_drafted", actor=actor, memo=memo)
+            reindex(memo)
+    except IntegrityError:  # the same form at the same moment (a double click)
+        earlier = _written_with(actor, key)
+        if earlier is None:
+            raise
+        return earlier
     return memo
+
+
+def _written_with(actor, key: str):
+    """The live memo ``actor`` already wrote with this form's key (a deleted draft's key is
+    free again: the form sent after it was deleted writes a new one)."""
+    if not key:
+        return None
+    return Memo.objects.filter(drafter=actor, idempotency_key=key, deleted_at__isnull=True).first()
 
 
 def may_edit(user, memo: Memo) -> bool:
@@ -332,9 +399,16 @@ def memo_update(*, actor, memo: Memo, data: dict, expected_version: int) -> Memo
     if not may_edit(actor, memo):
         raise DocumentError(_("Only the drafter changes a memo, while it is a draft or returned."))
     fields = clean(actor, data)
-    if memo.serial and fields.get("department") != memo.department:
-        # The number and the route were given for the department that sent it.
+    if memo.serial:
+        # Once submitted, the memo stays with the department that sent it, under its 密级 (the
+        # route's items carry it), and for the principal if the office or a leader said so: a
+        # revision may add the principal, not take them off.
+        if fields["classification"] != memo.classification:
+            raise ValidationError(
+                {"classification": _("A memo keeps its classification once submitted.")}
+            )
         fields["department"] = memo.department
+        fields["needs_principal"] = memo.needs_principal or fields["needs_principal"]
     changed = sorted(name for name, value in fields.items() if getattr(memo, name) != value)
     for name, value in fields.items():
         setattr(memo, name, value)
@@ -364,6 +438,15 @@ def _next_serial(unit_id: int, year: int) -> int:
     return counter.last
 
 
+def _engine(call):
+    """The engine's refusal (nobody to act at a step, a route that cannot be set up) is a "not
+    now" for the drafter, and undoes everything, the number given included."""
+    try:
+        return call()
+    except (WorkflowError, ValidationError) as exc:
+        raise DocumentError(" ".join(getattr(exc, "messages", None) or [str(exc)])) from None
+
+
 def current_run(memo):
     return workflow_selectors.latest_run(KIND, memo.pk)
 
@@ -381,8 +464,7 @@ def memo_submit(*, actor, memo: Memo, expected_version: int) -> Memo:
     if not memo.body.strip():
         raise DocumentError(_("Write the text before you submit it."))
     if memo.state == MemoState.RETURNED:
-        run = current_run(memo)
-        workflow.resubmit(actor=actor, run=run)
+        _engine(lambda: workflow.resubmit(actor=actor, run=current_run(memo)))
         _audit("documents.memo_resubmitted", actor=actor, memo=memo)
         return Memo.objects.get(pk=memo.pk)
     now = timezone.now()
@@ -395,8 +477,10 @@ def memo_submit(*, actor, memo: Memo, expected_version: int) -> Memo:
     memo.updated_by = actor
     memo.version += 1
     memo.save(update_fields=fields)
-    route = memo_route(memo.unit, actor=actor)
-    workflow.run_start(actor=actor, subject=memo, route=route, urgency=memo.urgency)
+    route = _engine(lambda: memo_route(memo.unit, actor=actor))
+    _engine(
+        lambda: workflow.run_start(actor=actor, subject=memo, route=route, urgency=memo.urgency)
+    )
     _audit("documents.memo_submitted", actor=actor, memo=memo, detail={"number": memo.number})
     return Memo.objects.get(pk=memo.pk)
 
@@ -436,12 +520,19 @@ def memo_route_to(
             _("Only the office at 审核, or the leader at 批办, changes who decides this memo.")
         )
     memo = _locked(memo, expected_version=expected_version)
+    if not rights["leader"]:
+        # The leader at 批办 may send it on to the principal, not take the principal off.
+        needs_principal = memo.needs_principal or needs_principal
     fields = ["needs_principal"]
     detail = {"needs_principal": bool(needs_principal)}
     if rights["leader"] and leader is not None:
         leaders = {u.pk for u in org_selectors.unit_leaders(memo.unit_id)}
         if leader.pk not in leaders:
             raise ValidationError({"leader": _("Choose one of the unit's leaders.")})
+        if not rules.cleared_for(leader, memo.classification):
+            raise ValidationError(
+                {"leader": _("This leader is not cleared for the memo's classification.")}
+            )
         memo.leader = leader
         fields.append("leader")
         detail["leader"] = leader.pk

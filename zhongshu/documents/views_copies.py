@@ -28,6 +28,7 @@ from django.views.decorators.vary import vary_on_headers
 from zhongshu.core import audit
 from zhongshu.core.denials import deny, require
 from zhongshu.core.excel import workbook_response
+from zhongshu.core.models import AuditResult
 
 from . import selectors_copies, selectors_incoming, services_copies
 from .forms_copies import (
@@ -568,6 +569,14 @@ def copy_disposal_approve(request, pk):
     """A second office member approves a 销毁单; the one who prepared it gets 403 (B6)."""
     disposal = _disposal(request, pk)
     if disposal.prepared_by_id == request.user.pk:
+        audit.record(  # an attempt to approve one's own list is a denial (C1, B6)
+            "access.denied",
+            actor=request.user,
+            object_type=DISPOSAL_TYPE,
+            object_id=str(disposal.pk),
+            result=AuditResult.DENIED,
+            detail={"method": request.method, "path": request.path[:300], "status": 403},
+        )
         form = ApproveForm(request.POST)
         form.is_valid()
         form.add_error(

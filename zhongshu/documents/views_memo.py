@@ -119,7 +119,7 @@ def memo_export(request):
     memos = selectors_memo.filtered_memos(request.user, filters).select_related(
         "department", "drafter", "decided_by"
     )
-    rows, classified, capped = [], [], False
+    rows, classified, exported, capped = [], [], [], False
     for m in memos[: EXPORT_CAP + 1].iterator(chunk_size=2000):
         if len(rows) == EXPORT_CAP:
             capped = True
@@ -139,6 +139,7 @@ def memo_export(request):
                 m.decision,
             ]
         )
+        exported.append(m)
         if rules.classified(m.classification):
             classified.append(m)
     if capped:
@@ -175,6 +176,7 @@ def memo_export(request):
         actor=request.user,
         object_type=OBJECT_TYPE,
         unit_id=request.user.unit_id,
+        classification=max((m.classification for m in exported), default=0),
         detail={
             "filters": {k: str(v) for k, v in filters.items()},
             "rows": len(rows) - (1 if capped else 0),
@@ -322,7 +324,7 @@ def memo_submit(request, pk):
     status, _done = attempt(
         form,
         lambda: services_memo.memo_submit(
-            actor=request.user, memo=memo, expected_version=_int(request.POST.get("version"))
+            actor=request.user, memo=memo, expected_version=_int(request.POST.get("version")) or 0
         ),
     )
     if status is None:
@@ -367,7 +369,7 @@ def memo_delete(request, pk):
     status, _done = attempt(
         form,
         lambda: services_memo.memo_delete(
-            actor=request.user, memo=memo, expected_version=_int(request.POST.get("version"))
+            actor=request.user, memo=memo, expected_version=_int(request.POST.get("version")) or 0
         ),
     )
     if status is None:

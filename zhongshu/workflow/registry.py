@@ -31,6 +31,9 @@ class Subject:
     # (obj, step) -> datetime or None: the subject's own deadline for a step, before the
     # step's working days (e.g. an incoming document's deadline for its 承办 step).
     step_due: Callable | None = None
+    # (user, obj) -> bool: whether a person may be handed the item (转交, 加签) — by default
+    # whoever may see it; a module whose visibility follows the route lets the receiver in.
+    may_receive: Callable | None = None
 
     def get(self, pk):
         return self.model._default_manager.get(pk=pk)
@@ -53,6 +56,7 @@ def register_subject(
     assignee_sources: dict | None = None,
     on_step: Callable | None = None,
     step_due: Callable | None = None,
+    may_receive: Callable | None = None,
 ) -> Subject:
     subject = Subject(
         kind=kind,
@@ -67,6 +71,7 @@ def register_subject(
         assignee_sources=dict(assignee_sources or {}),
         on_step=on_step,
         step_due=step_due,
+        may_receive=may_receive,
     )
     _registry[kind] = subject
     return subject

@@ -450,7 +450,7 @@ def _check_colleague(ctx: _Ctx, to_user, actor):
     if (
         to_user.unit_id != ctx.run.unit_id
         or not _active([to_user])
-        or not ctx.spec.can_view(to_user, ctx.subject)
+        or not (ctx.spec.may_receive or ctx.spec.can_view)(to_user, ctx.subject)
     ):
         raise ValidationError({"to_user": _("This person cannot handle this item.")})
     return to_user
