@@ -489,3 +489,38 @@ def test_only_the_drafter_submits(client, login_as, org, route, who):
 
     assert response.status_code == 404  # they may not even see the draft
     assert Run.objects.count() == 0
+
+
+def test_the_head_hands_the_check_to_a_colleague_who_then_sees_the_draft(org, route):
+    from zhongshu.documents import selectors
+    from zhongshu.workflow import services as workflow
+
+    document = make_document(org)
+    services.submit(actor=org["drafter"], document=document, expected_version=document.version)
+    assert not selectors.can_view(org["colleague"], document)
+    item = WorkItem.objects.get(assignee=org["head"], state=ItemState.OPEN)
+    workflow.decide(
+        actor=org["head"],
+        item=item,
+        decision="transfer",
+        opinion="请吴同事核稿",
+        to_user=org["colleague"],
+    )
+    assert selectors.can_view(org["colleague"], document)
+    assert WorkItem.objects.filter(assignee=org["colleague"], state=ItemState.OPEN).exists()
+    # Someone not cleared for the document is still refused.
+    document.classification = Classification.INTERNAL
+    document.save()
+    org["finance_head"].clearance = Classification.PUBLIC
+    org["finance_head"].save()
+    item = WorkItem.objects.get(assignee=org["colleague"], state=ItemState.OPEN)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        workflow.decide(
+            actor=org["colleague"],
+            item=item,
+            decision="transfer",
+            opinion="转",
+            to_user=org["finance_head"],
+        )
