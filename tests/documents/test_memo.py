@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 
 from tests.documents.drafting_support import office_clerk, org, service_data  # noqa: F401
 from tests.documents.incoming_support import leaders  # noqa: F401
-from tests.documents.memo_support import decide, draft, fresh, memo_org, submitted  # noqa: F401
+from tests.documents.memo_support import (  # noqa: F401
+    decide,
+    draft,
+    fresh,
+    item_of,
+    memo_org,
+    submitted,
+)
 from zhongshu.core.models import AuditEvent, Classification, StaleVersionError
 from zhongshu.documents import selectors_memo, services, services_memo
 from zhongshu.documents.models import MemoState
@@ -146,7 +153,7 @@ def test_returned_revised_and_resubmitted_keeps_its_number_and_both_rounds(memo_
     memo = services_memo.memo_update(
         actor=people["drafter"],
         memo=memo,
-        data={"title": memo.title, "body": memo.body + "\n经费测算见附件。"},
+        data={"title": "关于购置执法记录仪及经费的请示", "body": memo.body + "\n经费测算见附件。"},
         expected_version=memo.version,
     )
     memo = services_memo.memo_submit(
@@ -156,6 +163,9 @@ def test_returned_revised_and_resubmitted_keeps_its_number_and_both_rounds(memo_
     assert memo.state not in (MemoState.RETURNED, MemoState.DRAFT)
     sheet = selectors_memo.sheet(memo)
     assert "补充经费测算" in [e.opinion for e in sheet["review"]]
+    # The office's inbox shows the memo under its new title.
+    assert item_of(people["office_head"], memo).title == f"{number} 关于购置执法记录仪及经费的请示"
+    assert services_memo.current_run(memo).title == f"{number} 关于购置执法记录仪及经费的请示"
 
 
 def test_withdrawn_by_the_drafter_it_is_a_draft_again_with_its_number(memo_org):

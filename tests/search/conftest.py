@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tests.factories import DepartmentFactory
 from zhongshu.org import selectors
 from zhongshu.org.models import Department
 from zhongshu.search import registry, services
@@ -53,3 +54,13 @@ def memos(db):
     register_memo_kind("memo", memos)
     yield memos
     registry.unregister("memo")
+
+
+@pytest.fixture
+def dept(unit):
+    """Departments of ``unit``: each can carry one memo (``memos.add``)."""
+
+    def make(**kwargs):
+        return DepartmentFactory(unit=unit, **kwargs)
+
+    return make

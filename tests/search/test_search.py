@@ -24,14 +24,6 @@ def titles(user, query):
     return [hit.title for hit in group["hits"]] if group else []
 
 
-@pytest.fixture
-def dept(unit):
-    def make(**kwargs):
-        return DepartmentFactory(unit=unit, **kwargs)
-
-    return make
-
-
 def test_two_characters_match_inside_words(memos, dept, staff):
     memos.add(dept(), "关于开展食品安全检查的通知", "各科室：请于月底前完成自查。")
     memos.add(dept(), "药品不良反应监测报告")

@@ -1,5 +1,16 @@
+import sys
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _index_format(sender, verbosity=1, stdout=None, **kwargs):
+    # After every app's migrations: the indexed tables are at the code's schema by now.
+    from . import services
+
+    out = stdout or sys.stdout
+    services.ensure_index_format((lambda line: out.write(line + "\n")) if verbosity else None)
 
 
 class SearchConfig(AppConfig):
@@ -15,6 +26,7 @@ class SearchConfig(AppConfig):
         from . import org_kinds, services
 
         org_kinds.register()
+        post_migrate.connect(_index_format, sender=self, dispatch_uid="search_index_format")
         top_bar.unregister("people")
         top_bar.unregister("departments")
         top_bar.register(

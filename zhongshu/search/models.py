@@ -49,3 +49,17 @@ class SearchChunk(models.Model):
     class Meta:
         verbose_name = _("search chunk")
         verbose_name_plural = _("search chunks")
+
+
+class IndexFormat(models.Model):
+    """The tokenizer version the stored index was written with (one row; ``services``
+    rebuilds the index after ``migrate`` when the code's version differs)."""
+
+    version = models.PositiveSmallIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("search index format")
+        verbose_name_plural = _("search index formats")
+
+    def __str__(self):
+        return f"v{self.version}"

@@ -23,8 +23,8 @@ from django.utils.safestring import SafeString
 from zhongshu.core.search import SearchHit
 
 from . import registry
-from .models import SearchChunk, SearchEntry
-from .tokenize import _RUN, _normalise, match_length, query_terms, tokens
+from .models import IndexFormat, SearchChunk, SearchEntry
+from .tokenize import _RUN, VERSION, _normalise, match_length, query_terms, tokens
 
 CHUNK_CHARS = 8000  # CONVENTIONS.md: PostgreSQL keeps at most 16,383 positions per tsvector
 CHUNK_OVERLAP = 100  # a query (≤ 100 characters) spanning two chunks is still found whole
@@ -162,6 +162,25 @@ def rebuild(kind_key: str, batch_size: int = 500) -> int:
             written += index_documents(kind.key, batch)
             batch = []
     return written + index_documents(kind.key, batch)
+
+
+def ensure_index_format(write=None) -> list[str]:
+    """Rebuild every indexed type when the stored index was written by another tokenizer
+    version (after ``migrate``); an empty index is simply marked current. The keys rebuilt."""
+    stored = IndexFormat.objects.order_by("pk").first()
+    if stored is not None and stored.version == VERSION:
+        return []
+    rebuilt = []
+    if stored is not None or SearchEntry.objects.exists():
+        for kind in registry.kinds():
+            if kind.indexed:
+                if write:
+                    write(f"Rebuilding the search index of {kind.key} (new tokenizer)…")
+                rebuild(kind.key)
+                rebuilt.append(kind.key)
+    IndexFormat.objects.all().delete()
+    IndexFormat.objects.create(version=VERSION)
+    return rebuilt
 
 
 # --- Matching ------------------------------------------------------------------------------------

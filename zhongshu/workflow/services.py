@@ -634,6 +634,12 @@ def _resubmit(ctx: _Ctx, item: WorkItem, *, opinion: str, key) -> None:
     run.returned_from_step = None
     run.state = RunState.RUNNING
     _callback(run, ctx.subject, "resubmitted", ctx.actor)
+    # The drafter may have changed the title (or 密级) while it was back: the inboxes show the
+    # subject as it now is (the items already decided keep the title they had).
+    run.title = str(ctx.spec.title(ctx.subject))[:300]
+    run.url = str(ctx.spec.url(ctx.subject))[:300]
+    run.classification = int(ctx.spec.classification(ctx.subject))
+    run.save(update_fields=["title", "url", "classification"])
     _restart(ctx, target)
     _audit("workflow.resubmit", actor=ctx.actor, run=run, detail={"step": target})
 
