@@ -336,3 +336,20 @@ def test_a_real_package_opens_with_real_pdfs(distributed, office_clerk):
     for name in ("01-fair-copy.pdf", "02-signed-final.pdf", "03-cover-sheet.pdf"):
         assert package.read(name).startswith(b"%PDF-"), name
     assert row.manifest["document"]["pages"] >= 1
+
+
+def test_the_package_is_in_the_sites_language_whoever_files_it(
+    distributed, office_clerk, fast_output, settings
+):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("en"):
+        row = file_it(distributed, office_clerk)
+
+    package = open_package(row)
+    html = package.read("05-handling-record.html").decode()
+    record = json.loads(package.read("05-handling-record.json"))
+    assert 'lang="zh-hans"' in html and "<h1>办理记录</h1>" in html
+    descriptions = [e["description"] for run in record["runs"] for e in run["events"]]
+    assert descriptions and not any(d.isascii() for d in descriptions)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from tests.documents.drafting_support import office_clerk, org  # noqa: F401  (fixtures)
 from tests.documents.incoming_support import accepted_action, fresh, leaders, started  # noqa: F401
+from tests.documents.test_output import pdf_text
 from zhongshu.core import files
 from zhongshu.core.models import AuditEvent
 from zhongshu.documents import rules
@@ -69,9 +70,12 @@ def test_the_package_holds_the_files_the_sheet_and_the_record(org, leaders, offi
     names = archive.namelist()
     assert names[0] == "01-received/01-scan.txt"
     assert archive.read(names[0]).decode() == "来文扫描件（文字版）"
-    assert "02-processing-sheet.html" in names and "03-handling-record.json" in names
-    sheet = archive.read("02-processing-sheet.html").decode()
-    assert "拟请李副局长阅示。" in sheet and "抓紧落实。" in sheet and "检查已完成。" in sheet
+    assert "02-processing-sheet.pdf" in names and "03-handling-record.json" in names
+    sheet = pdf_text(archive.read("02-processing-sheet.pdf"))
+    assert len(sheet) == 1  # one A4 page, as the print button prints it
+    assert document.receipt_number in sheet[0] and "省市场监督管理局" in sheet[0]
+    for said in ("拟请李副局长阅示。", "抓紧落实。", "检查已完成。"):
+        assert said in sheet[0]
     record = json.loads(archive.read("03-handling-record.json"))
     assert record["departments"][0]["result"] == "检查已完成。"
     assert record["readings"][0]["instruction"] == "抓紧落实。"
@@ -85,6 +89,24 @@ def test_the_package_holds_the_files_the_sheet_and_the_record(org, leaders, offi
             actor=office_clerk, document=document, expected_version=document.version
         )
     assert IncomingArchive.objects.count() == 1
+
+
+def test_the_sheet_is_in_the_sites_language_whoever_files_it(org, leaders, office_clerk, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    document = completed(office_clerk, org, leaders)
+    with translation.override("en"):
+        row = handling.file_incoming(
+            actor=office_clerk, document=document, expected_version=fresh(document).version
+        )
+    with default_storage.open(row.stored_file.storage_name, "rb") as fh:
+        archive = zipfile.ZipFile(io.BytesIO(fh.read()))
+    sheet = pdf_text(archive.read("02-processing-sheet.pdf"))[0]
+    assert "收文处理单" in sheet and "processing" not in sheet
+    record = json.loads(archive.read("03-handling-record.json"))
+    descriptions = [e["description"] for run in record["runs"] for e in run["events"]]
+    assert descriptions and all(not d.isascii() for d in descriptions)
 
 
 def test_only_a_completed_document_is_filed_and_a_stale_page_writes_nothing(

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhongshu.core import files
@@ -206,7 +206,6 @@ def _pages(document: OutgoingDocument) -> int | None:
 
 def cover_sheet_bytes(document: OutgoingDocument) -> bytes:
     """The 发文稿纸 as a PDF, the page the output area prints (views_output)."""
-
     html = render_to_string("documents/cover_sheet_pdf.html", output.cover_sheet_context(document))
     return output.cover_sheet_pdf(html)
 
@@ -393,7 +392,14 @@ def _description(document: OutgoingDocument, *, actor, when, pages) -> dict:
 def build(document: OutgoingDocument, *, actor) -> Package:
     """Build the package of ``document`` (its unit, department, drafter and signer loaded) in a
     temporary file. Raises DocumentError when a part cannot be made: the signed text is not
-    found, the layout fails, or an attachment no longer matches its hash."""
+    found, the layout fails, or an attachment no longer matches its hash. What the software
+    writes in it (labels, descriptions) is in the site's language whoever files it: a package
+    is stored data (core.i18n)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build(document, actor=actor)
+
+
+def _build(document: OutgoingDocument, *, actor) -> Package:
     when = timezone.now()
     version = signed_version(document)
     fair_copy = _pdf(document)

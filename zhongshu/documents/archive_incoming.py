@@ -3,7 +3,7 @@ item 7), built like the outgoing one (:mod:`.archive`):
 
 ====================================  =========================================================
 ``01-received/NN-<name>``             the files received (the scan or the electronic document)
-``02-processing-sheet.html``          the 收文处理单, self-contained (its style inlined)
+``02-processing-sheet.pdf``           the 收文处理单, as printed (A4)
 ``03-handling-record.json``           registration, 初审, every handling run with its events, the
                                       departments' results, the readings (分送, 传阅) with their
                                       read times and 批示, the reminders (催办), the replies
@@ -12,6 +12,8 @@ item 7), built like the outgoing one (:mod:`.archive`):
 
 A document registered by its catalogue data only (classified, on a system that may not hold it)
 has no received files and no summary in its package. The year (年度) is the year received.
+Texts the software writes (the sheet's labels, the record's descriptions) are in the site's
+language, as stored data is.
 """
 
 import hashlib
@@ -19,46 +21,37 @@ import os
 import tempfile
 import zipfile
 
-from django.contrib.staticfiles import finders
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhongshu.core import files
 from zhongshu.workflow import texts as workflow_texts
 
-from . import rules, selectors_incoming
-from .archive import CHUNK, HTML, JSON, METADATA, Package, _iso, _json, _person, _Writer
+from . import output, rules, selectors_incoming
+from .archive import CHUNK, JSON, METADATA, PDF, Package, _iso, _json, _person, _Writer
 from .models import IncomingDocument
 from .services_incoming_handling import live_replies
 
 FORMAT = "zhongshu-archival-package-incoming"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the 收文处理单 as a PDF (was HTML)
 RECEIVED = "01-received"
-SHEET = "02-processing-sheet.html"
+SHEET = "02-processing-sheet.pdf"
 RECORD = "03-handling-record.json"
 ROLE_RECEIVED = "received"  # 来文
 ROLE_SHEET = "processing_sheet"  # 收文处理单
 ROLE_RECORD = "handling_record"  # 办理记录
 ITEM_ROLES = (ROLE_RECEIVED, ROLE_SHEET)
-STYLES = ("documents/cover_sheet.css", "documents/incoming_sheet.css")
+SHEET_CSS = ("documents/incoming_sheet.css",)  # on top of the 发文稿纸's cover_sheet.css
 
 
-def _styles() -> str:
-    parts = []
-    for name in STYLES:
-        path = finders.find(name)
-        if path:
-            with open(path, encoding="utf-8") as fh:
-                parts.append(fh.read())
-    return "\n".join(parts)
-
-
-def sheet_html(document: IncomingDocument) -> str:
-    return render_to_string(
-        "documents/archive_incoming_sheet.html",
-        {**selectors_incoming.sheet_context(document), "styles": _styles()},
+def sheet_pdf(document: IncomingDocument) -> bytes:
+    """The 收文处理单 as the print button prints it: one A4 page wherever the handling fits."""
+    html = render_to_string(
+        "documents/incoming_sheet_pdf.html", selectors_incoming.sheet_context(document)
     )
+    return output.cover_sheet_pdf(html, extra_css=SHEET_CSS)
 
 
 def handling_record(document: IncomingDocument) -> dict:
@@ -185,10 +178,15 @@ def _description(document: IncomingDocument, *, actor, when) -> dict:
 
 def build(document: IncomingDocument, *, actor) -> Package:
     """The package of ``document`` in a temporary file (DocumentError when a received file no
-    longer matches its fingerprint)."""
+    longer matches its fingerprint), in the site's language (stored data, core.i18n)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build(document, actor=actor)
+
+
+def _build(document: IncomingDocument, *, actor) -> Package:
     when = timezone.now()
     received = files.attachments_for(rules.INCOMING_KIND, document.pk)
-    sheet = sheet_html(document)
+    sheet = sheet_pdf(document)
     record = handling_record(document)
     fd, path = tempfile.mkstemp(prefix="zhongshu-archive-", suffix=".zip")
     os.close(fd)
@@ -204,9 +202,9 @@ def build(document: IncomingDocument, *, actor) -> Package:
                 )
             writer.add(
                 SHEET,
-                sheet.encode("utf-8"),
+                sheet,
                 role=ROLE_SHEET,
-                media_type=HTML,
+                media_type=PDF,
                 title=_("Incoming document processing sheet"),
             )
             writer.add(RECORD, _json(record), role=ROLE_RECORD, media_type=JSON)

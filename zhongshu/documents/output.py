@@ -279,8 +279,9 @@ def _face_css(faces) -> str:
     return "\n".join(rules_)
 
 
-def cover_sheet_pdf(html: str) -> bytes:
-    """The 发文稿纸 page (``documents/cover_sheet_pdf.html``) as an A4 PDF through WeasyPrint,
+def cover_sheet_pdf(html: str, *, extra_css: tuple[str, ...] = ()) -> bytes:
+    """The 发文稿纸 page (``documents/cover_sheet_pdf.html``) — or a sheet built on it, with its
+    own static stylesheets ``extra_css`` (the 收文处理单) — as an A4 PDF through WeasyPrint,
     with the page's own print stylesheet and the document faces."""
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
@@ -288,9 +289,10 @@ def cover_sheet_pdf(html: str) -> bytes:
 
     font_config = FontConfiguration()
     stylesheets = [
-        CSS(filename=finders.find(COVER_SHEET_CSS), font_config=font_config),
-        CSS(string=_face_css(render.fonts.resolve_all()), font_config=font_config),
+        CSS(filename=finders.find(name), font_config=font_config)
+        for name in (COVER_SHEET_CSS, *extra_css)
     ]
+    stylesheets.append(CSS(string=_face_css(render.fonts.resolve_all()), font_config=font_config))
     return HTML(string=html).write_pdf(stylesheets=stylesheets, font_config=font_config)
 
 
