@@ -355,6 +355,15 @@ def active_route(unit_id, kind: str) -> Route | None:
 
 
 @transaction.atomic
+def _subject_copy(spec, subject) -> dict:
+    """What a run (and each item it makes) copies of its subject for inboxes and lists."""
+    return {
+        "title": str(spec.title(subject))[:300],
+        "url": str(spec.url(subject))[:300],
+        "classification": int(spec.classification(subject)),
+    }
+
+
 def run_start(*, actor, subject, route: Route | None = None, urgency: int = 0) -> Run:
     """Send ``subject`` along its route (the unit's active one for its type unless given)."""
     spec = registry.for_object(subject)
@@ -376,9 +385,7 @@ def run_start(*, actor, subject, route: Route | None = None, urgency: int = 0) -
                 route=route,
                 submitter=actor,
                 urgency=urgency,
-                title=str(spec.title(subject))[:300],
-                url=str(spec.url(subject))[:300],
-                classification=int(spec.classification(subject)),
+                **_subject_copy(spec, subject),
                 created_by=actor,
                 updated_by=actor,
             )
@@ -636,10 +643,10 @@ def _resubmit(ctx: _Ctx, item: WorkItem, *, opinion: str, key) -> None:
     _callback(run, ctx.subject, "resubmitted", ctx.actor)
     # The drafter may have changed the title (or 密级) while it was back: the inboxes show the
     # subject as it now is (the items already decided keep the title they had).
-    run.title = str(ctx.spec.title(ctx.subject))[:300]
-    run.url = str(ctx.spec.url(ctx.subject))[:300]
-    run.classification = int(ctx.spec.classification(ctx.subject))
-    run.save(update_fields=["title", "url", "classification"])
+    copy = _subject_copy(ctx.spec, ctx.subject)
+    for name, value in copy.items():
+        setattr(run, name, value)
+    run.save(update_fields=list(copy))
     _restart(ctx, target)
     _audit("workflow.resubmit", actor=ctx.actor, run=run, detail={"step": target})
 
