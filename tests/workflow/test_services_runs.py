@@ -147,6 +147,22 @@ def test_a_subject_cannot_start_two_live_runs(route, people, make_request):
     assert Run.objects.count() == 1
 
 
+def test_a_start_that_fails_half_way_leaves_nothing_behind(
+    route, people, make_request, monkeypatch
+):
+    """The run, its events and its first items are written together or not at all."""
+    request = make_request()
+
+    def broken(ctx, *, start_at):
+        raise RuntimeError("the first step could not be opened")
+
+    monkeypatch.setattr(services, "_advance", broken)
+    with pytest.raises(RuntimeError):
+        services.run_start(actor=people["drafter"], subject=request)
+    assert not Run.objects.exists()
+    assert not WorkItem.objects.exists()
+
+
 def test_no_route_for_the_type_is_a_clear_error(people, make_request):
     with pytest.raises(WorkflowError, match="No approval route"):
         services.run_start(actor=people["drafter"], subject=make_request())

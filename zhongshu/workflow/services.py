@@ -354,7 +354,6 @@ def active_route(unit_id, kind: str) -> Route | None:
     ).first()
 
 
-@transaction.atomic
 def _subject_copy(spec, subject) -> dict:
     """What a run (and each item it makes) copies of its subject for inboxes and lists."""
     return {
@@ -364,6 +363,7 @@ def _subject_copy(spec, subject) -> dict:
     }
 
 
+@transaction.atomic
 def run_start(*, actor, subject, route: Route | None = None, urgency: int = 0) -> Run:
     """Send ``subject`` along its route (the unit's active one for its type unless given)."""
     spec = registry.for_object(subject)
