@@ -471,3 +471,31 @@ def test_the_form_sent_again_after_its_draft_was_deleted_writes_a_new_one(memo_o
     services_memo.memo_delete(actor=people["drafter"], memo=one, expected_version=one.version)
     two = services_memo.memo_create(actor=people["drafter"], data=data, idempotency_key="k2")
     assert two.pk != one.pk and two.deleted_at is None
+
+
+def test_with_no_head_of_the_general_office_a_memo_is_not_sent_past_its_review(memo_org, office):
+    """审核 is the office's: with nobody to hold it the memo would reach a leader unreviewed, so
+    the drafter is told why, and nothing is numbered or sent."""
+    people = memo_org
+    office.head = None
+    office.save()
+    memo = draft(people)
+    with pytest.raises(DocumentError, match="no head to review memos"):
+        services_memo.memo_submit(actor=people["drafter"], memo=memo, expected_version=memo.version)
+    memo = fresh(memo)
+    assert memo.state == MemoState.DRAFT and memo.serial is None
+    assert services_memo.current_run(memo) is None
+
+    people["office_head"].is_active = False  # a head who has left counts as none
+    people["office_head"].save()
+    office.head = people["office_head"]
+    office.save()
+    with pytest.raises(DocumentError, match="no head to review memos"):
+        services_memo.memo_submit(actor=people["drafter"], memo=memo, expected_version=memo.version)
+
+    people["office_head"].is_active = True
+    people["office_head"].save()
+    memo = services_memo.memo_submit(
+        actor=people["drafter"], memo=memo, expected_version=memo.version
+    )
+    assert memo.state == MemoState.CHECKING and memo.serial == 1

@@ -121,6 +121,14 @@ def office_reviewers(memo) -> list:
     return org_selectors.general_office_heads(memo.unit_id)
 
 
+def _reviewed_by_nobody(memo, route) -> bool:
+    """The route has the office's 审核 and the general office has no active head to hold it
+    (the engine would skip the step, and the memo would reach a leader unreviewed)."""
+    if not route.steps.filter(source=SOURCE_OFFICE).exists():
+        return False
+    return not any(person.is_active for person in office_reviewers(memo))
+
+
 def deciding_leader(memo) -> list:
     """批办: the leader the memo names, else the department's leader in charge — if cleared for
     the memo. Nobody named: the step is skipped, and the approval refused (:func:`_decider`)
@@ -467,6 +475,14 @@ def memo_submit(*, actor, memo: Memo, expected_version: int) -> Memo:
         _engine(lambda: workflow.resubmit(actor=actor, run=current_run(memo)))
         _audit("documents.memo_resubmitted", actor=actor, memo=memo)
         return Memo.objects.get(pk=memo.pk)
+    route = _engine(lambda: memo_route(memo.unit, actor=actor))
+    if _reviewed_by_nobody(memo, route):
+        raise DocumentError(
+            _(
+                "The general office has no head to review memos (审核). Ask the organisation "
+                "manager to name the head of the general office, then submit it again."
+            )
+        )
     now = timezone.now()
     fields = ["submitted_at", "updated_at", "updated_by", "version"]
     if not memo.serial:
@@ -477,7 +493,6 @@ def memo_submit(*, actor, memo: Memo, expected_version: int) -> Memo:
     memo.updated_by = actor
     memo.version += 1
     memo.save(update_fields=fields)
-    route = _engine(lambda: memo_route(memo.unit, actor=actor))
     _engine(
         lambda: workflow.run_start(actor=actor, subject=memo, route=route, urgency=memo.urgency)
     )
