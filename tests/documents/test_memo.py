@@ -499,3 +499,55 @@ def test_with_no_head_of_the_general_office_a_memo_is_not_sent_past_its_review(m
         actor=people["drafter"], memo=memo, expected_version=memo.version
     )
     assert memo.state == MemoState.CHECKING and memo.serial == 1
+
+
+def test_a_memo_returned_at_review_is_not_resent_past_an_office_with_no_head(memo_org, office):
+    """Returned by the office at 审核, it goes back to 审核 when resubmitted: with the office's head
+    gone meanwhile, the drafter is told why and the memo stays returned. One returned by the
+    leader after 审核 is resubmitted as usual."""
+    people = memo_org
+    memo = decide(people["head"], submitted(people))
+    memo = decide(people["office_head"], memo, decision="return_to_drafter", opinion="补充测算")
+    office.head = None
+    office.save()
+    with pytest.raises(DocumentError, match="no head to review memos"):
+        services_memo.memo_submit(actor=people["drafter"], memo=memo, expected_version=memo.version)
+    memo = fresh(memo)
+    assert memo.state == MemoState.RETURNED
+
+    office.head = people["office_head"]
+    office.save()
+    memo = services_memo.memo_submit(
+        actor=people["drafter"], memo=memo, expected_version=memo.version
+    )
+    assert memo.state == MemoState.REVIEWING
+    memo = decide(people["office_head"], memo, opinion="请李副局长审批。")
+    memo = decide(people["deputy"], memo, decision="return_to_drafter", opinion="再核实数量")
+    assert memo.state == MemoState.RETURNED
+    office.head = None
+    office.save()
+    memo = services_memo.memo_submit(
+        actor=people["drafter"], memo=memo, expected_version=memo.version
+    )
+    assert memo.state == MemoState.INSTRUCTING
+
+
+def test_a_memo_from_the_general_office_is_reviewed_by_its_head_once(memo_org, office):
+    """The office's head would hold both 核稿 (as the department's head) and 审核: he holds 审核
+    only, where he may also name the leader."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    people = memo_org
+    office.leader_in_charge = people["deputy"]
+    office.save()
+    clerk = UserFactory(unit=office.unit, username="officeclerk", full_name="赵文书")
+    MembershipFactory(user=clerk, department=office)
+    data = {"title": "关于更换会议室投影设备的请示", "body": "现有设备老化。妥否，请批示。"}
+    memo = services_memo.memo_create(actor=clerk, data=data)
+    assert memo.department == office
+    memo = services_memo.memo_submit(actor=clerk, memo=memo, expected_version=memo.version)
+    assert memo.state == MemoState.REVIEWING
+    memo = decide(people["office_head"], memo, opinion="请李副局长审批。")
+    assert memo.state == MemoState.INSTRUCTING
+    sheet = selectors_memo.sheet(memo)
+    assert sheet["check"] == [] and [e.opinion for e in sheet["review"]] == ["请李副局长审批。"]

@@ -111,9 +111,19 @@ def memo_route(unit, *, actor):
 
 
 def department_head(memo) -> list:
-    """核稿: the head of the department the memo is from (none named: the step is skipped)."""
+    """核稿: the head of the department the memo is from (none named: the step is skipped). A memo
+    from the general office itself is checked once, at the office's 审核 by the same head."""
     department = memo.department
-    return [department.head] if department.head_id else []
+    if not department.head_id:
+        return []
+    if department.is_general_office and _office_reviews(memo):
+        return []
+    return [department.head]
+
+
+def _office_reviews(memo) -> bool:
+    run = current_run(memo)
+    return run is not None and run.route.steps.filter(source=SOURCE_OFFICE).exists()
 
 
 def office_reviewers(memo) -> list:
@@ -121,12 +131,26 @@ def office_reviewers(memo) -> list:
     return org_selectors.general_office_heads(memo.unit_id)
 
 
-def _reviewed_by_nobody(memo, route) -> bool:
-    """The route has the office's 审核 and the general office has no active head to hold it
-    (the engine would skip the step, and the memo would reach a leader unreviewed)."""
-    if not route.steps.filter(source=SOURCE_OFFICE).exists():
+def _reviewed_by_nobody(memo, route, *, from_step: int = 1) -> bool:
+    """The memo, sent on from ``from_step``, still has the office's 审核 ahead and the general
+    office has nobody to hold it (the engine would skip the step, and the memo would reach a
+    leader unreviewed)."""
+    office = route.steps.filter(source=SOURCE_OFFICE, order__gte=from_step).order_by("order")
+    office = office.first()
+    if office is None:
         return False
-    return not any(person.is_active for person in office_reviewers(memo))
+    return not workflow.resolve(
+        office, submitter=memo.drafter, unit=memo.unit, kind=KIND, subject=memo
+    )
+
+
+def _no_reviewer_error() -> DocumentError:
+    return DocumentError(
+        _(
+            "The general office has no head to review memos (审核). Ask the organisation "
+            "manager to name the head of the general office, then submit it again."
+        )
+    )
 
 
 def deciding_leader(memo) -> list:
@@ -472,17 +496,15 @@ def memo_submit(*, actor, memo: Memo, expected_version: int) -> Memo:
     if not memo.body.strip():
         raise DocumentError(_("Write the text before you submit it."))
     if memo.state == MemoState.RETURNED:
-        _engine(lambda: workflow.resubmit(actor=actor, run=current_run(memo)))
+        run = current_run(memo)
+        if _reviewed_by_nobody(memo, run.route, from_step=run.returned_from_step or 1):
+            raise _no_reviewer_error()
+        _engine(lambda: workflow.resubmit(actor=actor, run=run))
         _audit("documents.memo_resubmitted", actor=actor, memo=memo)
         return Memo.objects.get(pk=memo.pk)
     route = _engine(lambda: memo_route(memo.unit, actor=actor))
     if _reviewed_by_nobody(memo, route):
-        raise DocumentError(
-            _(
-                "The general office has no head to review memos (审核). Ask the organisation "
-                "manager to name the head of the general office, then submit it again."
-            )
-        )
+        raise _no_reviewer_error()
     now = timezone.now()
     fields = ["submitted_at", "updated_at", "updated_by", "version"]
     if not memo.serial:

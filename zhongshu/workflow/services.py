@@ -177,14 +177,9 @@ def resolve(step: RouteStep, *, submitter, unit, kind: str = "", subject=None) -
 
 
 def _general_office_head(unit_id):
-    from zhongshu.org.models import Department
+    from zhongshu.org import selectors as org_selectors
 
-    office = (
-        Department.objects.filter(unit_id=unit_id, is_general_office=True, deleted_at__isnull=True)
-        .select_related("head")
-        .first()
-    )
-    return _active([office.head]) if office else []
+    return _active(org_selectors.general_office_heads(unit_id))
 
 
 def active_delegation(person, *, today=None) -> Delegation | None:
