@@ -139,3 +139,21 @@ def test_administrators_have_an_empty_inbox(a_run, sysadmin):
     assert selectors.inbox(sysadmin, box="todo") == ([], "")
     assert selectors.todo_count(sysadmin) == 0
     assert Run.objects.count() == 1
+
+
+def test_the_records_of_several_runs_are_read_in_one_query(
+    route, people, make_request, django_assert_num_queries
+):
+    """A subject sent back and sent on again has several runs; their records come in one query,
+    each in its own order, and a run with no events yet has an empty record."""
+    first = services.run_start(actor=people["drafter"], subject=make_request())
+    second = services.run_start(actor=people["drafter"], subject=make_request(title="另一事项"))
+    with django_assert_num_queries(1):
+        records = selectors.handling_records([first, second])
+    assert set(records) == {first.pk, second.pk}
+    for run in (first, second):
+        assert records[run.pk] and all(e.run_id == run.pk for e in records[run.pk])
+        assert [e.pk for e in records[run.pk]] == [e.pk for e in selectors.handling_record(run)]
+    with django_assert_num_queries(0):  # who acted is read with the events
+        assert records[first.pk][0].actor.pk == people["drafter"].pk
+    assert selectors.handling_records([]) == {}

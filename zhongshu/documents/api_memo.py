@@ -67,8 +67,10 @@ def _payload(memo: Memo) -> dict:
     run = services_memo.current_run(memo)
     holders = workflow_selectors.open_holders(run) if run is not None and run.is_live else []
     opinions = []
-    for r in workflow_selectors.runs_of(rules.MEMO_KIND, memo.pk) if run is not None else []:
-        for event in workflow_selectors.handling_record(r):
+    runs = workflow_selectors.runs_of(rules.MEMO_KIND, memo.pk) if run is not None else []
+    records = workflow_selectors.handling_records(runs)
+    for r in runs:
+        for event in records[r.pk]:
             if event.verb in selectors_memo.OPINION_VERBS:
                 opinions.append(
                     {

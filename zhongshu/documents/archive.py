@@ -221,7 +221,9 @@ def handling_record(document: OutgoingDocument) -> dict:
     from django.contrib.auth import get_user_model
 
     runs = []
-    for run in output.runs_of(document):
+    document_runs = output.runs_of(document)
+    records = workflow_selectors.handling_records(document_runs)
+    for run in document_runs:
         runs.append(
             {
                 "id": run.pk,
@@ -242,7 +244,7 @@ def handling_record(document: OutgoingDocument) -> dict:
                         "opinion": event.opinion,
                         "params": event.params,
                     }
-                    for event in workflow_selectors.handling_record(run)
+                    for event in records[run.pk]
                 ],
             }
         )

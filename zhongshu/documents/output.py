@@ -252,8 +252,10 @@ def opinions(document: OutgoingDocument) -> list[dict]:
     0) come first, under the drafter's step.
     """
     groups: dict[tuple[int, str], dict] = {}
-    for run in runs_of(document):
-        for event in workflow_selectors.handling_record(run):
+    runs = runs_of(document)
+    records = workflow_selectors.handling_records(runs)
+    for run in runs:
+        for event in records[run.pk]:
             if event.verb not in OPINION_VERBS:
                 continue
             order = event.step_order or 0

@@ -272,13 +272,16 @@ def reminder_get(document, pk) -> IncomingReminder:
 def handling_runs(document) -> list[dict]:
     """Each pass of the document through the handling route, with its record (办理记录) and,
     while live, who holds it now and since when."""
-    result = []
-    for run in workflow_selectors.runs_of(rules.INCOMING_KIND, document.pk):
-        holders = workflow_selectors.open_holders(run) if run.is_live else []
-        result.append(
-            {"run": run, "record": workflow_selectors.handling_record(run), "holders": holders}
-        )
-    return result
+    runs = workflow_selectors.runs_of(rules.INCOMING_KIND, document.pk)
+    records = workflow_selectors.handling_records(runs)
+    return [
+        {
+            "run": run,
+            "record": records[run.pk],
+            "holders": workflow_selectors.open_holders(run) if run.is_live else [],
+        }
+        for run in runs
+    ]
 
 
 def live_handling(document_ids) -> dict:

@@ -140,10 +140,11 @@ def sheet(memo) -> dict:
     principal), and any step the office added to the route under its own name. Every run counts:
     a memo returned and resubmitted keeps both rounds."""
     runs = workflow_selectors.runs_of(rules.MEMO_KIND, memo.pk)
+    records = workflow_selectors.handling_records(runs)
     parts: dict = {}
     for run in runs:
         steps = {step.order: step for step in run.route.steps.all()}
-        for event in workflow_selectors.handling_record(run):
+        for event in records[run.pk]:
             step = steps.get(event.step_order)
             if event.verb not in OPINION_VERBS or step is None:
                 continue

@@ -480,7 +480,8 @@ def _timeline(document) -> list[dict]:
     """Every run of the document (a withdrawal, a return to the signer start new ones) with its
     handling record, then the office's milestones after 签发."""
     runs = output.runs_of(document)
-    return [{"run": run, "record": workflow_selectors.handling_record(run)} for run in runs]
+    records = workflow_selectors.handling_records(runs)
+    return [{"run": run, "record": records[run.pk]} for run in runs]
 
 
 def _milestones(document) -> list[dict]:

@@ -264,6 +264,7 @@ def _detail_page(request, memo, *, status=200, routing_form=None, error=""):
     user = request.user
     run = services_memo.current_run(memo)
     runs = workflow_selectors.runs_of(rules.MEMO_KIND, memo.pk) if run is not None else []
+    records = workflow_selectors.handling_records(runs)
     rights = services_memo.routing_rights(user, memo)
     if routing_form is None and rights["principal"]:
         routing_form = MemoRoutingForm(
@@ -281,7 +282,7 @@ def _detail_page(request, memo, *, status=200, routing_form=None, error=""):
         "run": run,
         "steps": workflow_selectors.run_steps(run) if run is not None else [],
         "holders": workflow_selectors.open_holders(run) if run is not None and run.is_live else [],
-        "timeline": [{"run": r, "record": workflow_selectors.handling_record(r)} for r in runs],
+        "timeline": [{"run": r, "record": records[r.pk]} for r in runs],
         "can_edit": services_memo.may_edit(user, memo),
         "can_submit": memo.drafter_id == user.pk and memo.state in services_memo.EDITABLE,
         "can_delete": memo.drafter_id == user.pk

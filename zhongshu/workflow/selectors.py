@@ -216,11 +216,20 @@ def open_items_for(user, run: Run) -> list[WorkItem]:
 
 
 def handling_record(run: Run) -> list[RunEvent]:
-    return list(
-        RunEvent.objects.filter(run=run)
+    return handling_records([run])[run.pk]
+
+
+def handling_records(runs) -> dict[int, list[RunEvent]]:
+    """``{run id: its events in order}`` for several runs of one subject, in one query."""
+    records: dict[int, list[RunEvent]] = {run.pk: [] for run in runs}
+    events = (
+        RunEvent.objects.filter(run_id__in=list(records))
         .select_related("actor", "on_behalf_of")
         .order_by("at", "id")
     )
+    for event in events:
+        records[event.run_id].append(event)
+    return records
 
 
 def run_steps(run: Run) -> list[dict]:
