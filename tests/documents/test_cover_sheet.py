@@ -174,10 +174,14 @@ def test_above_the_readers_clearance_the_sheet_is_404(client, people):
     assert not AuditEvent.objects.filter(action="documents.read").exists()
 
 
-def test_the_sheet_as_a_pdf(client, approved, people):
+def test_the_sheet_as_a_pdf(client, approved, people, caplog):
     login(client, people["drafter"])
 
-    response = client.get(reverse("documents:cover_sheet_pdf", args=[approved.pk]))
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        response = client.get(reverse("documents:cover_sheet_pdf", args=[approved.pk]))
+
+    # The phone layout's @media screen rules are left out of the PDF, not warned about.
+    assert not [r for r in caplog.records if r.name.startswith("weasyprint")]
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -186,3 +190,15 @@ def test_the_sheet_as_a_pdf(client, approved, people):
     text = "".join(pdf_text(b"".join(response.streaming_content)))
     assert REQUEST_TITLE in text
     assert [text.index(t) for _, t in OPINIONS] == sorted(text.index(t) for _, t in OPINIONS)
+
+
+def test_the_print_rules_leave_out_only_the_screen_blocks():
+    css = (
+        ".a { color: red; }\n"
+        "@media screen and (max-width: 575.98px) {\n  .b { x: 1; }\n  .c { y: 2; }\n}\n"
+        "@media print { @page { size: A4; } .d { z: 3; } }\n"
+        "@media screen and (max-width: 10px) { .e { w: 4; } }"
+    )
+    assert output._print_rules(css) == (
+        ".a { color: red; }\n\n@media print { @page { size: A4; } .d { z: 3; } }\n"
+    )

@@ -12,6 +12,7 @@ of them blank, so a draft prints as a draft.
 
 import io
 import os
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -281,6 +282,23 @@ def _face_css(faces) -> str:
     return "\n".join(rules_)
 
 
+def _print_rules(css: str) -> str:
+    """The stylesheet without its ``@media screen …`` blocks (the phone layout): they never
+    apply to paper, and WeasyPrint, which does not read media features, warns of each."""
+    kept, at = [], 0
+    while (start := css.find("@media screen", at)) != -1:
+        kept.append(css[at:start])
+        depth, end = 0, css.index("{", start)
+        while end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+            if depth == 0:
+                break
+        at = end
+    kept.append(css[at:])
+    return "".join(kept)
+
+
 def cover_sheet_pdf(html: str, *, extra_css: tuple[str, ...] = ()) -> bytes:
     """The 发文稿纸 page (``documents/cover_sheet_pdf.html``) — or a sheet built on it, with its
     own static stylesheets ``extra_css`` (the 收文处理单) — as an A4 PDF through WeasyPrint,
@@ -291,7 +309,7 @@ def cover_sheet_pdf(html: str, *, extra_css: tuple[str, ...] = ()) -> bytes:
 
     font_config = FontConfiguration()
     stylesheets = [
-        CSS(filename=finders.find(name), font_config=font_config)
+        CSS(string=_print_rules(Path(finders.find(name)).read_text()), font_config=font_config)
         for name in (COVER_SHEET_CSS, *extra_css)
     ]
     stylesheets.append(CSS(string=_face_css(render.fonts.resolve_all()), font_config=font_config))
