@@ -54,6 +54,19 @@ def test_unknown_mode_is_refused():
     assert "ZHONGSHU_MODE must be" in result.stderr
 
 
+def test_without_email_url_mails_are_kept_as_files_in_var(tmp_path):
+    """`make run` prints the demo accounts; the demo's notifications must not bury them."""
+    code = (
+        "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)"
+    )
+    env = {"ZHONGSHU_MODE": "demo", "EMAIL_URL": "", "ZHONGSHU_VAR_DIR": str(tmp_path)}
+    result = run_settings(env, code)
+    assert result.returncode == 0, result.stderr
+    backend, path = result.stdout.split()
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert path == str(tmp_path / "mail")
+
+
 def test_short_audit_retention_is_refused():
     result = run_settings({"ZHONGSHU_MODE": "demo", "AUDIT_RETENTION_DAYS": "180"})
     assert result.returncode != 0

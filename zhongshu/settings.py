@@ -404,8 +404,9 @@ if EMAIL_URL:
     vars().update(dj_email_url.parse(EMAIL_URL))
 elif TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:  # kept as files, one per batch, so the terminal of `make run` stays readable
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhongshu@localhost")
 
 # --- Audit --------------------------------------------------------------------------------

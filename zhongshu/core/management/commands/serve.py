@@ -36,6 +36,10 @@ class Command(BaseCommand):
                     self.stderr.write(f"{error.id}: {error.msg}")
                 raise CommandError("Production mode refuses to start; fix the errors above.")
         self._announce(host, port)
+        if not settings.PRODUCTION and not os.environ.get("SITE_URL"):
+            # Links in e-mails and robot messages point at the address actually served.
+            shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+            os.environ["SITE_URL"] = f"http://{shown_host}:{port}"
         commands = {
             "web": [
                 sys.executable,
@@ -110,6 +114,8 @@ class Command(BaseCommand):
             if demo:
                 lines.append("Demo accounts (password Zhongshu@2026):")
                 lines += [f"  {u:<10} {n}" for u, n in demo]
+        if getattr(settings, "EMAIL_FILE_PATH", "") and not settings.EMAIL_URL:
+            lines.append(f"E-mails are kept in {settings.EMAIL_FILE_PATH} (set EMAIL_URL to send).")
         lines.append("Press Ctrl-C to stop.")
         lines.append("")
         self.stdout.write("\n".join(lines))
