@@ -54,3 +54,28 @@ def test_the_demo_has_memos_at_every_point_of_their_route():
     rejected = Memo.objects.get(state=MemoState.REJECTED)
     assert rejected.decided_by == people["director"] and rejected.decision
     assert selectors_memo.sheet(rejected)["instructions"]
+
+
+def test_the_demo_memos_are_dated_over_the_past_weeks():
+    """Seeded in a moment, they read as written over three weeks: numbers follow the dates, each
+    step after the one before, nothing in the future, and a step waiting for days is overdue."""
+    import datetime
+
+    from django.utils import timezone
+
+    from zhongshu.workflow.models import RunEvent, WorkItem
+
+    call_command("seed_demo")
+    now = timezone.now()
+    memos = list(Memo.objects.exclude(serial=None).order_by("serial"))
+    submitted = [m.submitted_at for m in memos]
+    assert submitted == sorted(submitted)
+    assert now - submitted[0] > datetime.timedelta(days=14)
+    for memo in memos:
+        run = services_memo.current_run(memo)
+        times = list(RunEvent.objects.filter(run=run).order_by("id").values_list("at", flat=True))
+        assert times == sorted(times) and times[-1] < now, memo.title
+        assert memo.created_at <= memo.submitted_at
+    reviewing = services_memo.current_run(Memo.objects.get(state=MemoState.REVIEWING))
+    item = WorkItem.objects.get(run=reviewing, state="open", is_cc=False)
+    assert item.created_at < now - datetime.timedelta(days=2) and item.is_overdue

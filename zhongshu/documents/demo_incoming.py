@@ -938,8 +938,9 @@ class _Clock:
     left as written — registration, 初审, readings, dated by the code above). ``apply`` does it
     in a few UPDATEs, one per column, at the end."""
 
-    def __init__(self):
+    def __init__(self, rows=None):
         self.marks: list = []  # (when the step began, the moment it stands for)
+        self.rows = rows or _handled_rows  # unit → [(queryset, (time fields…)), …]
 
     def at(self, moment) -> None:
         self.marks.append((timezone.now(), moment))
@@ -952,7 +953,7 @@ class _Clock:
         # would cost more than the handling it dates.
         adapt, quote = connection.ops.adapt_datetimefield_value, connection.ops.quote_name
         first = self.marks[0][0]
-        for rows, fields in _handled_rows(unit):
+        for rows, fields in self.rows(unit):
             for field in fields:
                 column = quote(rows.model._meta.get_field(field).column)
                 sql, params = [], []

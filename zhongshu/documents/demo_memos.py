@@ -7,10 +7,16 @@ approved, not approved, and one still a draft.
 Written through the services and the approval engine, so every opinion is on the 签报处理单.
 """
 
+from django.utils import timezone
+
+from zhongshu.core.calendar import add_working_days
+from zhongshu.notify.models import Notification
 from zhongshu.workflow import selectors as workflow_selectors
 from zhongshu.workflow import services as workflow
+from zhongshu.workflow.models import ItemState, Run, RunEvent, RunState, WorkItem
 
-from . import services_memo
+from . import rules, services_memo
+from .demo_incoming import _Clock, _Moments, _received
 from .models import Memo
 
 # (drafter, department code, title, text, for the principal?, [(who, decision, opinion), ...]);
@@ -109,16 +115,26 @@ def _person(people, departments, code, who):
     return people.get(who)
 
 
+# How many days back each memo above was drafted: the oldest first, so the numbers follow the
+# dates; the ones still waiting have waited a few days (some beyond their step's time).
+DAYS_AGO = (22, 15, 9, 6, 5, 4, 1, 0)
+
+
 def seed(people: dict, departments: dict) -> dict:
     unit = departments["BGS"].unit
     if Memo.objects.filter(unit=unit).exists():
         return {"memos": Memo.objects.filter(unit=unit).count()}
     services_memo.memo_route(unit, actor=people["office"])
     made = 0
-    for drafter_name, code, title, body, principal, decisions in MEMOS:
+    now = timezone.now()
+    clock = _Clock(_memo_rows)
+    for index, (drafter_name, code, title, body, principal, decisions) in enumerate(MEMOS):
         drafter = people.get(drafter_name)
         if drafter is None or departments.get(code) is None:
             continue
+        drafted = _received(DAYS_AGO[index], index, now)
+        when = _Moments(drafted, now)
+        clock.at(drafted)
         memo = services_memo.memo_create(
             actor=drafter,
             data={
@@ -131,12 +147,47 @@ def seed(people: dict, departments: dict) -> dict:
         made += 1
         if decisions is None:
             continue
+        clock.at(when(0, 16, 0))
         memo = services_memo.memo_submit(actor=drafter, memo=memo, expected_version=memo.version)
-        for who, decision, opinion in decisions:
+        for step, (who, decision, opinion) in enumerate(decisions, start=1):
             person = _person(people, departments, code, who)
             run = services_memo.current_run(memo)
             items = workflow_selectors.open_items_for(person, run) if person else []
             if not items:
                 break  # the route has changed: leave the memo where it stands
+            clock.at(when(step, 9 + step % 3 * 2, 30))
             workflow.decide(actor=person, item=items[0], decision=decision, opinion=opinion)
+        clock.at(None)
+    clock.apply(unit)
+    _due_from_their_start(unit)
     return {"memos": made}
+
+
+def _memo_rows(unit) -> list:
+    """Every row seeding the memos writes a time to, with those times (for the clock)."""
+    kind = rules.MEMO_KIND
+    return [
+        (
+            Memo.objects.filter(unit=unit),
+            ("created_at", "updated_at", "submitted_at", "decided_at"),
+        ),
+        (Run.objects.filter(unit=unit, kind=kind), ("created_at", "updated_at", "finished_at")),
+        (WorkItem.objects.filter(unit_id=unit.pk, kind=kind), ("created_at", "decided_at")),
+        (RunEvent.objects.filter(run__unit=unit, run__kind=kind), ("at",)),
+        (Notification.objects.filter(unit_id=unit.pk), ("created_at",)),
+    ]
+
+
+def _due_from_their_start(unit) -> None:
+    """The engine dated each waiting step's due time from the seeding; it runs from when the
+    step began instead (so a memo left at 审核 for days is overdue, as it would be)."""
+    runs = Run.objects.filter(unit=unit, kind=rules.MEMO_KIND, state=RunState.RUNNING)
+    for run in runs.select_related("route"):
+        days = {step.order: step.due_working_days for step in run.route.steps.all()}
+        due = None
+        for item in WorkItem.objects.filter(run=run, state=ItemState.OPEN, is_cc=False):
+            if days.get(item.step_order):
+                due = add_working_days(item.created_at, days[item.step_order])
+                WorkItem.objects.filter(pk=item.pk).update(due_at=due)
+        if due is not None:
+            Run.objects.filter(pk=run.pk).update(due_at=due)
