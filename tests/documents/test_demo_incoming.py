@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from zhongshu.core.models import AuditEvent
-from zhongshu.documents import selectors_incoming
+from zhongshu.documents import rules, selectors_incoming
 from zhongshu.documents import services_incoming_handling as handling
 from zhongshu.documents.models import (
     AssignmentState,
@@ -83,6 +83,7 @@ def test_the_demo_has_a_year_of_incoming_documents():
     assert classified[0].title_is_neutral and not classified[0].summary
 
     actions = [d for d in documents if d.handling == Handling.ACTION]
+    _check_filed(actions)
     _check_completed(actions, now)
     _check_inboxes(actions, now)
     _check_side_ways(actions, now)
@@ -93,6 +94,21 @@ def _people():
     people = {u.username: u for u in User.objects.all()}
     heads = {d.code: d.head for d in Department.objects.select_related("head") if d.code}
     return people, heads
+
+
+def _check_filed(actions):
+    """The two oldest completed 办件 are filed, each with its package stored; the rest wait."""
+    filed = [d for d in actions if d.state == IncomingState.FILED]
+    done = [d for d in actions if d.state == IncomingState.DONE]
+    assert len(filed) == 2 and done
+    assert max(d.received_at for d in filed) < min(d.received_at for d in done)
+    for document in filed:
+        package = document.archive_package
+        assert package.sha256 == package.stored_file.sha256 and document.filed_at
+        assert package.created_by.username == "clerk"
+    # Counted as completed below, as they were before filing.
+    for document in filed:
+        document.state = IncomingState.DONE
 
 
 def _check_completed(actions, now):
@@ -135,9 +151,22 @@ def _check_completed(actions, now):
         .exclude(state=AssignmentState.REPORTED, result__gt="")
         .exists()
     )
+    # A 请示 or 函 closed says why it has no reply, or has its reply linked (答复): the demo's
+    # issued 批复 to the inspection centre's 请示, sent after the 请示 came in.
     answers = [d for d in done if d.kind in handling.ANSWER_EXPECTED]
-    assert answers and all(d.no_reply_reason for d in answers)
-    assert any(d.kind == "request" for d in answers)
+    answered = [d for d in answers if handling.live_replies(d).exists()]
+    assert all(d.no_reply_reason for d in answers if d not in answered)
+    assert any(d.kind == "request" and d.no_reply_reason for d in answers)
+    (answered,) = answered
+    (reply,) = handling.live_replies(answered)
+    assert answered.kind == "request" and not answered.no_reply_reason
+    assert reply.kind == "reply" and reply.signed_by_id  # 签发
+    assert reply.issued_on >= timezone.localtime(answered.received_at).date()
+    # A handled 函 has its 复函 on its way: drafted from it and in approval.
+    (letter,) = [d for d in actions if d.state == IncomingState.HANDLED and d.kind == "letter"]
+    (draft,) = handling.live_replies(letter)
+    assert draft.kind == "letter" and draft.title.endswith("的复函")
+    assert workflow_selectors.latest_run(rules.SUBJECT_KIND, draft.pk).is_live
 
 
 def _open(user) -> dict:

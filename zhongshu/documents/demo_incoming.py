@@ -29,16 +29,20 @@ from zhongshu.core.models import Classification
 from zhongshu.notify.models import Notification
 from zhongshu.workflow.models import Run, RunEvent, WorkItem
 
-from . import rules
+from . import rules, services
 from . import services_incoming as incoming
 from . import services_incoming_handling as handling
+from .demo import ISSUER
 from .models import (
     IncomingAssignment,
     IncomingDocument,
     IncomingReading,
     IncomingReminder,
+    IncomingState,
     Kind,
+    Layout,
     Organ,
+    OutgoingDocument,
     ReadingPurpose,
     Urgency,
 )
@@ -56,8 +60,9 @@ class Plan:
     office head's 拟办; without one the clerk sends it to the departments itself (分办).
     ``stop`` is where it waits: "propose" (拟办), "instruct" (批办), "report" (承办, nobody has
     reported), "lead" (the lead department has reported, the co-departments not), "handled"
-    (待办结), or "done" (办结 with ``result``, and ``no_reply`` for a 请示 or 函, since replies
-    are not linked yet)."""
+    (待办结), or "done" (办结 with ``result``). ``reply``: at "done", the title of the demo's
+    issued outgoing reply it is linked to (答复), or else the ``no_reply`` reason a 请示 or 函
+    needs; at "handled", the title of a 复函 the lead department's head drafts and submits."""
 
     stop: str
     leader: str = ""
@@ -65,6 +70,7 @@ class Plan:
     co: tuple = ()
     result: str = ""
     no_reply: str = ""
+    reply: str = ""
     # 退办: the department first sent it, which sends it back with this reason.
     sent_back_by: str = ""
     back_reason: str = ""
@@ -519,7 +525,25 @@ ROWS = [
         ACTION,
         30,
         "handle",
-        Plan("handled", lead="ZCFG", co=("JHCW",)),
+        Plan("handled", lead="ZCFG", co=("JHCW",), reply="关于报送食品安全工作考核自评报告的复函"),
+    ),
+    (
+        40,
+        "市食品药品检验检测中心",
+        "食药检",
+        Kind.REQUEST,
+        "关于购置检验设备的请示",
+        ACTION,
+        10,
+        "handle",
+        Plan(
+            "done",
+            leader="deputy1",
+            lead="JHCW",
+            result="经研究，同意检验检测中心购置检验设备，已批复。",
+            reply="关于同意市食品药品检验检测中心购置检验设备的批复",
+            no_reply="已电话答复检验检测中心：同意购置，经费从中心自有资金列支。",
+        ),
     ),
     (
         26,
@@ -728,6 +752,11 @@ def seed(people: dict, departments: dict) -> dict:
             clock.at(None)
         made += 1
     clock.apply(unit)
+    # The office files completed documents now and then: the two oldest are filed (归档).
+    for document in IncomingDocument.objects.filter(unit=unit, state=IncomingState.DONE).order_by(
+        "received_at"
+    )[:2]:
+        handling.file_incoming(actor=clerk, document=document, expected_version=document.version)
     return {"incoming": made}
 
 
@@ -864,16 +893,59 @@ def _handle(document, plan: Plan, people, departments, clock, when) -> None:
     if plan.remind:
         clock.at(when.after(document.deadline))
         handling.remind(actor=clerk, document=_fresh(document), note=plan.remind)
+    if plan.stop == "handled" and plan.reply:
+        clock.at(None)  # drafted today
+        _draft_reply(lead.head, _fresh(document), plan.reply)
     if plan.stop == "done":
         clock.at(when(6 + len(co), 10, 0))
         fresh = _fresh(document)
+        linked = plan.reply and _link_reply(fresh, plan.reply)
         handling.close(
             actor=clerk,
             document=fresh,
             expected_version=fresh.version,
             result=plan.result,
-            no_reply_reason=plan.no_reply,
+            no_reply_reason="" if linked else plan.no_reply,
         )
+
+
+def _link_reply(document, title: str) -> bool:
+    """The demo's outgoing documents are written as they stand (demo.py); the reply among them
+    issued after this document came in is linked to it, as 起草答复 would have."""
+    return bool(
+        OutgoingDocument.objects.filter(
+            unit=document.unit,
+            title=title,
+            answers__isnull=True,
+            issued_on__gte=timezone.localtime(document.received_at).date(),
+        ).update(answers=document)
+    )
+
+
+def _draft_reply(drafter, document, title: str) -> None:
+    """A 复函 started from the document (起草答复) and sent into its approval."""
+    reply = services.draft_create(
+        actor=drafter,
+        data={
+            "kind": Kind.LETTER,
+            "layout": Layout.LETTER,
+            "direction": "lateral",
+            "issuers": [ISSUER],
+            "title": title,
+            "main_recipients": [{"name": document.source_name}],
+            "body": [
+                {
+                    "level": 0,
+                    "text": f"你单位《{document.title}》（{document.source_number}）收悉。"
+                    "我局食品安全工作考核自评报告已按要求填报，随函报送。",
+                },
+                {"level": 0, "text": "特此函复。"},
+            ],
+            "printed_by": "市食品药品监督管理局办公室",
+            "answers": document.pk,
+        },
+    )
+    services.submit(actor=drafter, document=reply, expected_version=reply.version)
 
 
 def _fresh(document) -> IncomingDocument:
