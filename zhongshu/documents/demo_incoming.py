@@ -528,7 +528,7 @@ ROWS = [
         Plan("handled", lead="ZCFG", co=("JHCW",), reply="关于报送食品安全工作考核自评报告的复函"),
     ),
     (
-        40,
+        34,
         "市食品药品检验检测中心",
         "食药检",
         Kind.REQUEST,
