@@ -19,7 +19,6 @@ each as median, p95 and × floor (budget ≤ 5×); and one GB/T 9704 PDF of thre
 import argparse
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -49,8 +48,13 @@ os.environ["DATABASE_URL"] = (
 )
 
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from lists import ensure_database, measure, signed_in  # noqa: E402  (sets Django up)
+from lists import (  # noqa: E402  (sets Django up)
+    ensure_database,
+    next_link,
+    org_with_people,
+    signed_in,
+    time_pages,
+)
 
 from zhongshu.core.models import Classification  # noqa: E402
 from zhongshu.documents.models import (  # noqa: E402
@@ -62,7 +66,7 @@ from zhongshu.documents.models import (  # noqa: E402
 )
 from zhongshu.documents.registration import search_document  # noqa: E402
 from zhongshu.documents.rules import SEARCH_KIND, SUBJECT_KIND  # noqa: E402
-from zhongshu.org.models import Department, Membership, Position, Unit, User  # noqa: E402
+from zhongshu.org.models import User  # noqa: E402
 from zhongshu.search import services as search  # noqa: E402
 from zhongshu.workflow.models import ItemState, Route, Run, RunState, WorkItem  # noqa: E402
 
@@ -119,36 +123,9 @@ LIVE = {State.REVIEW: RunState.RUNNING, State.RETURNED: RunState.RETURNED}
 
 
 def load_org(people: int, departments: int):
-    unit, _ = Unit.objects.get_or_create(code="DOCBENCH", defaults={"name": "公文基准局"})
-    depts = [
-        Department.objects.get_or_create(
-            unit=unit,
-            code=f"D{i:03d}",
-            defaults={"name": "办公室" if i == 0 else f"第{i}科", "is_general_office": i == 0},
-        )[0]
-        for i in range(departments)
-    ]
-    position, _ = Position.objects.get_or_create(unit=unit, name="科员", defaults={"rank": 60})
-    have = User.objects.filter(unit=unit).count()
-    if have < people:
-        batch = []
-        for i in range(have, people):
-            user = User(username=f"docbench{i:06d}", full_name=f"拟稿{i}", unit=unit)
-            user.set_unusable_password()
-            batch.append(user)
-        User.objects.bulk_create(batch, batch_size=5000)
-    user_ids = list(User.objects.filter(unit=unit).order_by("pk").values_list("pk", flat=True))
-    # Person i works in department i % departments; person d (d < departments) heads it.
-    if not Membership.objects.filter(user_id=user_ids[-1]).exists():
-        posted = set(Membership.objects.filter(user__unit=unit).values_list("user_id", flat=True))
-        Membership.objects.bulk_create(
-            [
-                Membership(user_id=pk, department=depts[i % departments], position=position)
-                for i, pk in enumerate(user_ids)
-                if pk not in posted
-            ],
-            batch_size=5000,
-        )
+    unit, depts, user_ids = org_with_people(
+        "DOCBENCH", "公文基准局", "docbench", people, departments
+    )
     series, _ = NumberSeries.objects.get_or_create(
         unit=unit, code="某基准发", defaults={"name": "基准局文件", "owner": depts[0]}
     )
@@ -277,27 +254,6 @@ def load_runs(unit, route, docs, meta, drafter_id) -> None:
     Dispatch.objects.bulk_create(dispatches, batch_size=BATCH)
 
 
-def next_link(client, url: str) -> str:
-    response = client.get(url)
-    found = re.search(r'href="(\?[^"]*after=\d+[^"]*)" rel="next"', response.content.decode())
-    assert found, f"no next link on {url}"
-    return "/documents/" + found.group(1).replace("&amp;", "&")
-
-
-def explain(client, url: str) -> None:
-    """Print EXPLAIN (ANALYZE, BUFFERS) of the three slowest SELECTs of one request."""
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    selects = [q for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")]
-    slowest = sorted(selects, key=lambda q: -float(q["time"]))[:3]
-    print(f"\n--- {url}: {len(captured.captured_queries)} queries, slowest first")
-    for query in slowest:
-        print(f"[{float(query['time']) * 1000:.1f} ms] {query['sql']}")
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-            print("\n".join("    " + row[0] for row in cursor.fetchall()))
-
-
 def time_pdf(runs: int = 10) -> None:
     from render import with_pages
 
@@ -360,17 +316,7 @@ def main():
         ("q=鲸鱼 (absent)", office_client, "/documents/?q=鲸鱼"),
         ("drafter q=安全生产", drafter_client, "/documents/?q=安全生产"),
     ]
-    floor = None
-    slow = []
-    print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'× floor':>8}")
-    for label, client, url in pages:
-        median, p95 = measure(client, url, ARGS.runs)
-        floor = floor or median
-        print(f"{label:32} {median:10.1f} {p95:8.1f} {median / floor:8.1f}", flush=True)
-        if ARGS.explain or median > 5 * floor:
-            slow.append((client, url))
-    for client, url in slow:
-        explain(client, url)
+    time_pages(pages, ARGS.runs, explain_all=ARGS.explain)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -24,6 +25,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from zhongshu.core.audit import compute_hash  # noqa: E402
@@ -108,6 +110,85 @@ def load(people: int, events: int):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return unit
+
+
+def org_with_people(
+    code: str, name: str, prefix: str, people: int, departments: int, *, dept_code: str = ""
+):
+    """A unit ``code`` of ``departments`` departments (the first its general office, 办公室) and
+    ``people`` people named ``prefix``000000…: person i works in department i % departments, and
+    person d (d < departments) heads department d. Fills only what is missing."""
+    unit, _ = Unit.objects.get_or_create(code=code, defaults={"name": name})
+    depts = [
+        Department.objects.get_or_create(
+            unit=unit,
+            code=f"{dept_code or code[:1]}{i:03d}",
+            defaults={"name": "办公室" if i == 0 else f"第{i}科", "is_general_office": i == 0},
+        )[0]
+        for i in range(departments)
+    ]
+    position, _ = Position.objects.get_or_create(unit=unit, name="科员", defaults={"rank": 60})
+    have = User.objects.filter(unit=unit).count()
+    if have < people:
+        batch = []
+        for i in range(have, people):
+            user = User(username=f"{prefix}{i:06d}", full_name=f"测试{i}", unit=unit)
+            user.set_unusable_password()
+            batch.append(user)
+        User.objects.bulk_create(batch, batch_size=5000)
+    user_ids = list(User.objects.filter(unit=unit).order_by("pk").values_list("pk", flat=True))
+    if not Membership.objects.filter(user_id=user_ids[-1]).exists():
+        posted = set(Membership.objects.filter(user__unit=unit).values_list("user_id", flat=True))
+        Membership.objects.bulk_create(
+            [
+                Membership(user_id=pk, department=depts[i % departments], position=position)
+                for i, pk in enumerate(user_ids)
+                if pk not in posted
+            ],
+            batch_size=5000,
+        )
+        for d, dept in enumerate(depts):
+            dept.head_id = user_ids[d]
+        Department.objects.bulk_update(depts, ["head"], batch_size=1000)
+    return unit, depts, user_ids
+
+
+def next_link(client, url: str) -> str:
+    """The list's "next" keyset link on ``url``'s page, as a URL of the same list."""
+    response = client.get(url)
+    found = re.search(r'href="(\?[^"]*after=\d+[^"]*)" rel="next"', response.content.decode())
+    assert found, f"no next link on {url}"
+    return url.split("?", 1)[0] + found.group(1).replace("&amp;", "&")
+
+
+def explain(client, url: str) -> None:
+    """Print EXPLAIN (ANALYZE, BUFFERS) of the three slowest SELECTs of one request."""
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    selects = [q for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+    slowest = sorted(selects, key=lambda q: -float(q["time"]))[:3]
+    print(f"\n--- {url}: {len(captured.captured_queries)} queries, slowest first")
+    for query in slowest:
+        print(f"[{float(query['time']) * 1000:.1f} ms] {query['sql']}")
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            print("\n".join("    " + row[0] for row in cursor.fetchall()))
+
+
+def time_pages(pages, runs: int, *, explain_all: bool = False) -> None:
+    """Time each (label, client, url) as median, p95 and × the first page (the floor); then
+    print the plans of those above 5× (of all with ``explain_all``)."""
+    floor = None
+    slow = []
+    print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'× floor':>8}")
+    for label, client, url in pages:
+        median, p95 = measure(client, url, runs)
+        floor = floor or median
+        print(f"{label:32} {median:10.1f} {p95:8.1f} {median / floor:8.1f}", flush=True)
+        if explain_all or median > 5 * floor:
+            slow.append((client, url))
+    for client, url in slow:
+        explain(client, url)
 
 
 def signed_in(user) -> Client:

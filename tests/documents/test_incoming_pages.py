@@ -163,6 +163,21 @@ def test_the_sources_already_used_are_suggested(client, login_as, office_clerk):
     assert '<datalist id="source-names"><option value="省市场监督管理局">' in content
 
 
+def test_the_suggested_sources_are_the_latest_used_each_once(office_clerk):
+    """Read from the newest registrations (a DISTINCT over every document read the whole table),
+    the most recent first."""
+    from zhongshu.documents import selectors_incoming
+
+    for name in ("省市场监督管理局", "市人民政府", "省市场监督管理局", "市财政局"):
+        register(office_clerk, source_name=name)
+
+    assert selectors_incoming.sources_of(office_clerk) == [
+        "市财政局",
+        "省市场监督管理局",
+        "市人民政府",
+    ]
+
+
 def test_an_empty_form_answers_400_next_to_the_fields_and_writes_nothing(
     client,
     login_as,

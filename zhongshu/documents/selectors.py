@@ -108,7 +108,7 @@ def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
             rules.SEARCH_KIND, q, cap=LIST_COUNT_CAP, wide_cap=LIST_WIDE_CAP
         )
         if ids is None:
-            rows = rows.filter(_contains("title", q) | _contains("doc_number", q))
+            rows = rows.filter(contains_text("title", q) | contains_text("doc_number", q))
         else:
             rows = rows.filter(pk__in=id_set([int(pk) for pk in ids if pk.isdigit()]))
     if year := filters.get("year"):
@@ -124,6 +124,14 @@ def filtered_documents(user, filters: dict) -> QuerySet[OutgoingDocument]:
     return rows.order_by("year", "-pk") if year else rows.order_by("-pk")
 
 
+def recent_names(rows: QuerySet, field: str, *, window: int = 2000, limit: int = 200) -> list:
+    """The distinct values of ``field`` in the newest ``window`` of ``rows``, the most recently
+    used first (at most ``limit``): suggestions that cost the same at a thousand rows or a
+    million, where a DISTINCT over the whole table reads all of it."""
+    newest = rows.order_by("-pk").values_list(field, flat=True)[:window]
+    return [name for name in dict.fromkeys(newest) if name][:limit]
+
+
 def id_set(ids: list[int]):
     """``ids`` for a ``pk__in``: as they are when few; when thousands, one parameter (a
     PostgreSQL array, a SQLite JSON list) instead of one placeholder each."""
@@ -134,7 +142,7 @@ def id_set(ids: list[int]):
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
-def _contains(column: str, text: str) -> Q:
+def contains_text(column: str, text: str) -> Q:
     """``column`` holds ``text``, ignoring case — written as STRPOS (SQLite: INSTR) rather than
     LIKE: PostgreSQL guesses that a LIKE '%word%' matches a handful of rows and sorts the whole
     table for them, while for a word the index found everywhere, walking the newest rows finds a

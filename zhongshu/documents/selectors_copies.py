@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from .models import ClassifiedCopy, CopyDisposal, CopyEvent, CopyState
+from .selectors import recent_names
 from .services_copies import may_keep
 
 LIST_COUNT_CAP = 1000
@@ -146,9 +147,8 @@ def page_of(rows: QuerySet) -> QuerySet:
 
 
 def sources_of(user) -> list[str]:
-    return list(
-        visible_copies(user).order_by().values_list("source_name", flat=True).distinct()[:200]
-    )
+    """The sources of copies registered lately, most recent first (the form's suggestions)."""
+    return recent_names(visible_copies(user), "source_name")
 
 
 def events_of(copy) -> list[CopyEvent]:

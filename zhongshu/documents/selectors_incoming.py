@@ -20,7 +20,7 @@ from .models import (
     IncomingState,
     ReadingPurpose,
 )
-from .selectors import id_set
+from .selectors import contains_text, id_set, recent_names
 from .services_incoming import SEARCH_KIND
 
 LIST_FIELDS = (
@@ -166,14 +166,16 @@ def filtered_incoming(user, filters: dict) -> QuerySet[IncomingDocument]:
         ids = search.matching_object_ids(SEARCH_KIND, q, cap=LIST_COUNT_CAP, wide_cap=LIST_WIDE_CAP)
         if ids is None:
             rows = rows.filter(
-                Q(title__icontains=q) | Q(source_number__icontains=q) | Q(source_name__icontains=q)
+                contains_text("title", q)
+                | contains_text("source_number", q)
+                | contains_text("source_name", q)
             )
         else:
             rows = rows.filter(pk__in=id_set([int(pk) for pk in ids if pk.isdigit()]))
     if year := filters.get("year"):
         rows = rows.filter(year__range=(year, year))
     if source := filters.get("source"):
-        rows = rows.filter(source_name__icontains=source)
+        rows = rows.filter(contains_text("source_name", source))
     if filters.get("overdue"):
         rows = rows.filter(state__in=OPEN_STATES, deadline__lt=timezone.now())
     if department := filters.get("department"):
@@ -209,10 +211,9 @@ def office_name(unit_id: int) -> str:
 
 
 def sources_of(user) -> list[str]:
-    """The sending organs already used, for the list's filter and the form's suggestions."""
-    return list(
-        visible_incoming(user).order_by().values_list("source_name", flat=True).distinct()[:200]
-    )
+    """The sending organs used lately, most recent first, for the list's filter and the form's
+    suggestions."""
+    return recent_names(visible_incoming(user), "source_name")
 
 
 # --- Handling a 办件 ---------------------------------------------------------------------------
