@@ -123,7 +123,13 @@ def department_head(memo) -> list:
 
 def _office_reviews(memo) -> bool:
     run = current_run(memo)
-    return run is not None and run.route.steps.filter(source=SOURCE_OFFICE).exists()
+    return run is not None and _office_step(run.route) is not None
+
+
+def _office_step(route, *, from_step: int = 1):
+    """The route's 审核 by the office at or after ``from_step`` (None: it has none there)."""
+    steps = route.steps.filter(source=SOURCE_OFFICE, order__gte=from_step)
+    return steps.order_by("order").first()
 
 
 def office_reviewers(memo) -> list:
@@ -135,8 +141,7 @@ def _reviewed_by_nobody(memo, route, *, from_step: int = 1) -> bool:
     """The memo, sent on from ``from_step``, still has the office's 审核 ahead and the general
     office has nobody to hold it (the engine would skip the step, and the memo would reach a
     leader unreviewed)."""
-    office = route.steps.filter(source=SOURCE_OFFICE, order__gte=from_step).order_by("order")
-    office = office.first()
+    office = _office_step(route, from_step=from_step)
     if office is None:
         return False
     return not workflow.resolve(

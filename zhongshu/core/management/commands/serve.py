@@ -114,7 +114,7 @@ class Command(BaseCommand):
             if demo:
                 lines.append("Demo accounts (password Zhongshu@2026):")
                 lines += [f"  {u:<10} {n}" for u, n in demo]
-        if getattr(settings, "EMAIL_FILE_PATH", "") and not settings.EMAIL_URL:
+        if settings.EMAIL_BACKEND.endswith(".filebased.EmailBackend"):
             lines.append(f"E-mails are kept in {settings.EMAIL_FILE_PATH} (set EMAIL_URL to send).")
         lines.append("Press Ctrl-C to stop.")
         lines.append("")
